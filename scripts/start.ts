@@ -1,0 +1,41 @@
+/**
+ * `bun run start`: the Admin (with the Advisor inside it) on embedded defaults or
+ * on the services the environment names. Ctrl-C stops it cleanly.
+ */
+import { ConfigError, loadConfig } from '../src/common/config.ts';
+import { startAdmin } from '../src/admin/server.ts';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`rafiki: ${error.message}`);
+    process.exit(2);
+  }
+  throw error;
+}
+
+const admin = await startAdmin(config);
+const { superadmin } = admin;
+console.log(`Rafiki Admin   ${admin.url}`);
+console.log(`OpenAPI        ${admin.url}/openapi`);
+console.log(`Store          ${admin.store.kind === 'embedded' ? `embedded PGlite in ${config.dataDir}/db` : 'Postgres server (DATABASE_URL)'}`);
+if (superadmin.credentialsFile) {
+  console.log(`Superadmin     ${superadmin.email}; its generated password is in ${superadmin.credentialsFile}`);
+} else if (superadmin.created) {
+  console.log(`Superadmin     ${superadmin.email}, with the password of RAFIKI_SUPERADMIN_PASSWORD`);
+} else {
+  console.log(`Superadmin     ${superadmin.email}${config.superadminPassword ? '' : ` (first start's password: ${config.dataDir}/superadmin.json)`}`);
+}
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping`);
+  await admin.stop();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

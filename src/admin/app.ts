@@ -1,0 +1,29 @@
+/** The Admin's HTTP API (DESIGN.md §3) as an Elysia app, without a listener. */
+import { openapi } from '@elysiajs/openapi';
+import { Elysia } from 'elysia';
+import { jsonBody } from '../common/json-body.ts';
+import { httpErrors } from '../common/http-errors.ts';
+import { plainJson } from '../common/http-json.ts';
+import { adminContext, type AdminDeps } from './context.ts';
+import { userRoutes } from './routes/users.ts';
+
+export function createAdminApp(deps: AdminDeps) {
+  return new Elysia({ normalize: false })
+    .use(httpErrors)
+    .use(plainJson)
+    .use(jsonBody(deps.config.maxBodyBytes))
+    .use(openapi({
+      path: '/openapi',
+      documentation: { info: { title: 'Rafiki Admin', version: '0.1.0', description: 'Machine learning as a service: users, models, datasets, train and inference jobs.' } },
+    }))
+    .use(adminContext(deps))
+    .get('/', () => ({ name: 'rafiki-admin', openapi: '/openapi' }))
+    .get('/health', async ({ set }) => {
+      const ok = await deps.store.healthy();
+      if (!ok) set.status = 503;
+      return { status: ok ? 'ok' : 'unavailable', store: { kind: deps.store.kind, ok } };
+    })
+    .use(userRoutes(deps));
+}
+
+export type AdminApp = ReturnType<typeof createAdminApp>;

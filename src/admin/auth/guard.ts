@@ -1,0 +1,34 @@
+/**
+ * Route guard: `{ roles: [...] }` on a route resolves the caller from the Bearer
+ * token into `caller`, refusing with 401 (no, bad or banned token) or 403 (role).
+ */
+import { Elysia } from 'elysia';
+import type { UserType } from '../../common/domain.ts';
+import { forbidden, unauthorized } from '../../common/errors.ts';
+import type { AdminDeps } from '../context.ts';
+import type { User } from '../store/users.ts';
+
+export type Caller = Pick<User, 'id' | 'email' | 'userType'>;
+
+export async function authenticate(deps: AdminDeps, authorization: string | undefined): Promise<Caller> {
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+  if (!match?.[1]) throw unauthorized('missing bearer token: log in with POST /tokens and send "Authorization: Bearer <token>"');
+  const claims = await deps.tokens.verify(match[1]);
+  const user = await deps.store.users.byId(claims.userId);
+  if (!user) throw unauthorized('invalid token: its user no longer exists');
+  if (user.bannedAt) throw unauthorized('this user is banned');
+  return { id: user.id, email: user.email, userType: user.userType };
+}
+
+export const guard = (deps: AdminDeps) =>
+  new Elysia({ name: 'rafiki.guard', seed: deps }).macro({
+    roles: (roles: readonly UserType[]) => ({
+      async resolve({ headers }) {
+        const caller = await authenticate(deps, headers.authorization);
+        if (!roles.includes(caller.userType)) {
+          throw forbidden(`this action needs one of the roles ${roles.join(', ')}; you are ${caller.userType}`);
+        }
+        return { caller };
+      },
+    }),
+  });

@@ -1,0 +1,54 @@
+/**
+ * The Admin process: opens the store, creates the superadmin on first start and
+ * serves the API. `stop()` ends the listener, then the store.
+ */
+import type { Config } from '../common/config.ts';
+import { createAdminApp } from './app.ts';
+import { jwtSecret } from './auth/secrets.ts';
+import { TokenIssuer } from './auth/tokens.ts';
+import { ensureSuperadmin, type SuperadminOutcome } from './bootstrap.ts';
+import { openStore, type Store } from './store/store.ts';
+
+export interface RunningAdmin {
+  url: string;
+  port: number;
+  store: Store;
+  superadmin: SuperadminOutcome;
+  stop(): Promise<void>;
+}
+
+/**
+ * @example
+ * const admin = await startAdmin(loadConfig());
+ * console.log(admin.url);
+ * await admin.stop();
+ */
+export async function startAdmin(config: Config): Promise<RunningAdmin> {
+  const store = await openStore({ url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const superadmin = await ensureSuperadmin(store, config);
+    const tokens = new TokenIssuer(jwtSecret(config.dataDir, config.jwtSecret), config.tokenTtlSeconds);
+    const app = createAdminApp({ store, tokens, config });
+    // Uploads are streamed and capped by their routes; Bun's own cap must be above theirs.
+    const server = Bun.serve({
+      hostname: config.host,
+      port: config.adminPort,
+      maxRequestBodySize: config.maxDatasetBytes + 16 * 1024 * 1024,
+      fetch: (request) => app.handle(request),
+    });
+    const port = server.port ?? config.adminPort;
+    return {
+      url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`,
+      port,
+      store,
+      superadmin,
+      async stop() {
+        await server.stop(true);
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * The metadata store: one object per entity over the same postgres.js connection,
+ * whether that reaches a Postgres server or the embedded PGlite.
+ */
+import { openDatabase, type Database, type OpenDatabaseOptions } from './database.ts';
+import { UserStore } from './users.ts';
+
+export class Store {
+  readonly users: UserStore;
+
+  constructor(readonly db: Database) {
+    this.users = new UserStore(db.sql);
+  }
+
+  get kind(): Database['kind'] {
+    return this.db.kind;
+  }
+
+  /** True when a trivial query answers. */
+  async healthy(): Promise<boolean> {
+    try {
+      await this.db.sql`select 1`;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
+
+export async function openStore(options: OpenDatabaseOptions): Promise<Store> {
+  return new Store(await openDatabase(options));
+}

@@ -1,0 +1,54 @@
+/** The Admin's transport: JSON over fetch with a Bearer token, errors made typed. */
+import type { ErrorBody, ErrorCode } from '../common/errors.ts';
+import { RafikiClientError } from './errors.ts';
+
+export type Query = Record<string, string | number | undefined>;
+
+export interface RequestOptions {
+  query?: Query;
+  json?: unknown;
+  form?: FormData;
+  /** Answer the raw bytes instead of parsing JSON. */
+  binary?: boolean;
+}
+
+export class AdminHttp {
+  token: string | undefined;
+
+  constructor(readonly baseUrl: string) {}
+
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const url = new URL(path, this.baseUrl);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const headers: Record<string, string> = {};
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    let body: BodyInit | undefined;
+    if (options.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(options.json);
+    } else if (options.form) {
+      body = options.form;
+    }
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers, body });
+    } catch (error) {
+      throw new RafikiClientError(0, 'NETWORK', `cannot reach the Admin at ${this.baseUrl}: ${(error as Error).message}`);
+    }
+    if (!response.ok) throw await toError(response);
+    if (options.binary) return new Uint8Array(await response.arrayBuffer()) as T;
+    return (await response.json()) as T;
+  }
+}
+
+async function toError(response: Response): Promise<RafikiClientError> {
+  const text = await response.text();
+  try {
+    const { error } = JSON.parse(text) as ErrorBody;
+    return new RafikiClientError(response.status, error.code, error.message);
+  } catch {
+    return new RafikiClientError(response.status, 'INTERNAL' satisfies ErrorCode, text || response.statusText);
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Every setting of Rafiki, read once from the environment. A bad value stops the
+ * start with a message naming the variable; the README lists them all.
+ */
+import { resolve } from 'node:path';
+
+export interface Config {
+  /** Where the embedded database, secrets, datasets and caches live. */
+  dataDir: string;
+  /** Address the Admin, Advisor and frontends bind to. */
+  host: string;
+  /** Host name other machines use to reach this one (the answer's `predictor_host`). */
+  publicHost: string;
+  adminPort: number;
+  advisorPort: number;
+  /** An Advisor in its own process; unset means the Advisor runs inside the Admin. */
+  advisorUrl: string | undefined;
+  /** A Postgres server; unset means embedded PGlite under `dataDir/db`. */
+  databaseUrl: string | undefined;
+  /** A Redis server for pending queries; unset means an in-process queue. */
+  redisUrl: string | undefined;
+  superadminEmail: string;
+  superadminPassword: string | undefined;
+  jwtSecret: string | undefined;
+  tokenTtlSeconds: number;
+  /** Largest JSON or form body the Admin accepts, uploads apart. */
+  maxBodyBytes: number;
+  maxDatasetBytes: number;
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL (${protocols.join(' or ')}), got ${JSON.stringify(raw)}`);
+  }
+  if (!protocols.includes(parsed.protocol.replace(/:$/, ''))) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got ${JSON.stringify(parsed.protocol)}`);
+  }
+  return raw;
+}
+
+function port(env: Env, name: string, fallback: number): number {
+  return integer(env, name, fallback, { min: 0, max: 65535 });
+}
+
+/**
+ * @example
+ * const config = loadConfig();                       // from process.env
+ * const test = loadConfig({ RAFIKI_ADMIN_PORT: '0' }); // a free port
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const superadminPassword = text(env, 'RAFIKI_SUPERADMIN_PASSWORD');
+  if (superadminPassword !== undefined && superadminPassword.length < 8) {
+    throw new ConfigError('RAFIKI_SUPERADMIN_PASSWORD must have at least 8 characters');
+  }
+  const jwtSecret = text(env, 'RAFIKI_JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    throw new ConfigError('RAFIKI_JWT_SECRET must have at least 32 characters');
+  }
+  const superadminEmail = text(env, 'RAFIKI_SUPERADMIN_EMAIL') ?? 'superadmin@rafiki';
+  if (!superadminEmail.includes('@')) {
+    throw new ConfigError(`RAFIKI_SUPERADMIN_EMAIL must be an email address, got ${JSON.stringify(superadminEmail)}`);
+  }
+  const tlsCert = text(env, 'RAFIKI_TLS_CERT');
+  const tlsKey = text(env, 'RAFIKI_TLS_KEY');
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) {
+    throw new ConfigError('RAFIKI_TLS_CERT and RAFIKI_TLS_KEY must be set together');
+  }
+  const host = text(env, 'RAFIKI_HOST') ?? '127.0.0.1';
+  return {
+    dataDir: resolve(text(env, 'RAFIKI_DATA_DIR') ?? './.rafiki'),
+    host,
+    publicHost: text(env, 'RAFIKI_PUBLIC_HOST') ?? (host === '0.0.0.0' ? 'localhost' : host),
+    adminPort: port(env, 'RAFIKI_ADMIN_PORT', 3000),
+    advisorPort: port(env, 'RAFIKI_ADVISOR_PORT', 3002),
+    advisorUrl: url(env, 'RAFIKI_ADVISOR_URL', ['http', 'https']),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
+    redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
+    superadminEmail,
+    superadminPassword,
+    jwtSecret,
+    tokenTtlSeconds: integer(env, 'RAFIKI_TOKEN_TTL_SECONDS', 3600, { min: 1 }),
+    maxBodyBytes: integer(env, 'RAFIKI_MAX_BODY_KB', 1024, { min: 1 }) * 1024,
+    maxDatasetBytes: integer(env, 'RAFIKI_MAX_DATASET_MB', 1024, { min: 1 }) * 1024 * 1024,
+    tlsCert,
+    tlsKey,
+  };
+}
