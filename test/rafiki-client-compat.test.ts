@@ -3,10 +3,13 @@
  * makes its exact HTTP calls with `requests`. CI requires Python (RAFIKI_REQUIRE_PYTHON=1);
  * elsewhere the test runs where python3 with requests is installed.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from 'bun:test';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { SUPERADMIN, startTestAdmin, type TestAdmin } from './support/admin.ts';
+
+// Real servers and subprocesses on 2 busy cores: more than the default 5 s.
+setDefaultTimeout(60_000);
 
 const python = spawnSync('python3', ['-c', 'import requests'], { stdio: 'ignore' }).status === 0;
 if (!python && process.env.RAFIKI_REQUIRE_PYTHON) throw new Error('RAFIKI_REQUIRE_PYTHON is set but python3 with requests is missing');

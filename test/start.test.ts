@@ -1,10 +1,13 @@
 /** `bun run start` as a user runs it: printed URLs and credentials, a clean stop, data kept across restarts. */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from 'bun:test';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '../src/client/index.ts';
 import { backendNames, createBackend, type Backend } from './support/databases.ts';
 import { spawnScript } from './support/processes.ts';
+
+// Real servers and subprocesses on 2 busy cores: more than the default 5 s.
+setDefaultTimeout(60_000);
 
 for (const backendName of backendNames) {
   describe(`bun run start on ${backendName}`, () => {

@@ -1,10 +1,13 @@
 /** /tokens and /users over HTTP, on every store backend: the role matrix and every bad input. */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from 'bun:test';
 import { SignJWT } from 'jose';
 import { USER_TYPES, type UserType } from '../src/common/domain.ts';
 import { Client, RafikiClientError } from '../src/client/index.ts';
 import { backendNames } from './support/databases.ts';
 import { startTestAdmin, type TestAdmin } from './support/admin.ts';
+
+// Real servers and subprocesses on 2 busy cores: more than the default 5 s.
+setDefaultTimeout(60_000);
 
 const JWT_SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
 const PASSWORD = 'correct horse battery';

@@ -1,11 +1,14 @@
 /** The store's specification, run on every backend (embedded PGlite, a Postgres server). */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from 'bun:test';
 import postgres from 'postgres';
 import { ACCESS_RIGHTS, JOB_STATUSES, SERVICE_KINDS, TASKS, TRIAL_STATUSES, USER_TYPES } from '../../common/domain.ts';
 import { backendNames, createBackend, type Backend } from '../../../test/support/databases.ts';
 import { openDatabase } from './database.ts';
 import { listMigrations, migrate } from './migrate.ts';
 import { openStore, type Store } from './store.ts';
+
+// Real servers and subprocesses on 2 busy cores: more than the default 5 s.
+setDefaultTimeout(60_000);
 
 for (const backendName of backendNames) {
   describe(`store on ${backendName}`, () => {
