@@ -11,7 +11,7 @@
  *   epochs: knobs.fixed(30),
  * };
  */
-import Ajv from 'ajv';
+import Ajv, { type ErrorObject } from 'ajv';
 import type { Rng } from './random.ts';
 
 export type KnobValue = number | string | boolean;
@@ -41,7 +41,6 @@ export const knobs = {
 // server, so these throw a plain `KnobError` that callers turn into their own
 // error codes.
 
-
 /** A knob config or a set of knob values that breaks a rule; the message names the knob. */
 export class KnobError extends Error {
   override readonly name = 'KnobError';
@@ -55,7 +54,10 @@ const rangeProperties = {
   log: { type: 'boolean' },
 };
 
-/** The JSON schema of a knob config (DESIGN.md §4); the rules it cannot say are checked in code. */
+/**
+ * The JSON schema of a knob config (DESIGN.md §4); the rules it cannot say are
+ * checked in code. Ajv's "number" excludes NaN and ±Infinity.
+ */
 export const knobConfigSchema = {
   type: 'object',
   propertyNames: { minLength: 1 },
@@ -102,24 +104,23 @@ const checkSchema = ajv.compile(knobConfigSchema);
  * // throws KnobError: knob "lr": a log-scale knob needs min > 0 but got min 0
  */
 export function validateKnobConfig(config: unknown): KnobConfig {
-  if (!checkSchema(config)) {
-    const error = checkSchema.errors?.[0];
-    const [, knob, ...field] = (error?.instancePath ?? '').split('/');
-    if (error?.propertyName !== undefined || error?.keyword === 'propertyNames') throw new KnobError('knob config: knob names must not be empty');
-    if (!knob) throw new KnobError(`knob config ${error?.message ?? 'is invalid'}`);
-    const where = field.length > 0 ? `${field.join('.')} ` : '';
-    const detail = error?.keyword === 'additionalProperties'
-      ? `has an unknown field "${String(error.params.additionalProperty)}"`
-      : error?.keyword === 'discriminator'
-        ? `type must be one of "fixed", "categorical", "integer", "float"`
-        : `${where}${error?.message ?? 'is invalid'}`;
-    throw new KnobError(`knob "${decodeURIComponent(knob.replace(/~1/g, '/').replace(/~0/g, '~'))}": ${detail}`);
-  }
+  if (!checkSchema(config)) throw new KnobError(schemaErrorMessage(checkSchema.errors?.[0]));
   const typed: KnobConfig = {};
   for (const [name, knob] of Object.entries(config as Record<string, Knob>)) {
     typed[name] = checkKnob(name, knob);
   }
   return typed;
+}
+
+function schemaErrorMessage(error: ErrorObject | undefined): string {
+  if (!error) return 'knob config is invalid';
+  if (error.propertyName !== undefined) return 'knob config: knob names must not be empty';
+  // instancePath is a JSON pointer: /knob/field, with "~1" for "/" and "~0" for "~".
+  const [, knob, ...field] = error.instancePath.split('/').map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (knob === undefined) return `knob config ${error.message ?? 'is invalid'}`;
+  if (error.keyword === 'additionalProperties') return `knob "${knob}": has an unknown field "${String(error.params.additionalProperty)}"`;
+  if (error.keyword === 'discriminator') return `knob "${knob}": type must be one of "fixed", "categorical", "integer", "float"`;
+  return `knob "${knob}": ${field.length > 0 ? `${field.join('.')} ` : ''}${error.message ?? 'is invalid'}`;
 }
 
 function checkKnob(name: string, knob: Knob): Knob {
@@ -128,20 +129,17 @@ function checkKnob(name: string, knob: Knob): Knob {
   };
   switch (knob.type) {
     case 'fixed':
-      if (typeof knob.value === 'number' && !Number.isFinite(knob.value)) fail(`value must be finite but got ${knob.value}`);
       return { type: 'fixed', value: knob.value };
     case 'categorical': {
       const kinds = new Set(knob.values.map((v) => typeof v));
       if (kinds.size > 1) fail(`values must all be of one type but got ${[...kinds].join(' and ')}`);
       if (new Set(knob.values).size !== knob.values.length) fail(`values must be distinct but got ${JSON.stringify(knob.values)}`);
-      if (knob.values.some((v) => typeof v === 'number' && !Number.isFinite(v))) fail('values must be finite numbers');
       return { type: 'categorical', values: [...knob.values] };
     }
     case 'integer':
     case 'float': {
       const log = knob.log ?? false;
       const { min, max } = knob;
-      if (!Number.isFinite(min) || !Number.isFinite(max)) fail(`min and max must be finite but got min ${min}, max ${max}`);
       if (knob.type === 'integer' && (!Number.isInteger(min) || !Number.isInteger(max))) {
         fail(`an integer knob needs integer bounds but got min ${min}, max ${max}`);
       }
