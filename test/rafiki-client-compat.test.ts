@@ -21,20 +21,36 @@ describe.if(python)('Rafiki 0.2.0 Python client', () => {
   });
   afterAll(() => t.dispose());
 
-  test('login, create_user, get_users and ban_user work unchanged', async () => {
+  /** Runs a scenario of the Python script; answers each step's value by name. */
+  async function python(scenario: string, ...args: string[]): Promise<Record<string, any>> {
     // Asynchronous: the Admin under test serves from this very process.
-    const run = Bun.spawn(['python3', join(import.meta.dir, 'compat/rafiki_client.py'), t.admin.url, SUPERADMIN.email, SUPERADMIN.password], { stdout: 'pipe', stderr: 'pipe' });
+    const run = Bun.spawn(['python3', join(import.meta.dir, 'compat/rafiki_client.py'), t.admin.url, SUPERADMIN.email, SUPERADMIN.password, scenario, ...args], { stdout: 'pipe', stderr: 'pipe' });
     const [stdout, stderr] = await Promise.all([new Response(run.stdout).text(), new Response(run.stderr).text()]);
     expect(stderr).toBe('');
     expect(await run.exited).toBe(0);
-    const steps = Object.fromEntries(stdout.trim().split('\n').map((line) => {
+    return Object.fromEntries(stdout.trim().split('\n').map((line) => {
       const { step, value } = JSON.parse(line);
       return [step, value];
     }));
+  }
+
+  test('login, create_user, get_users and ban_user work unchanged', async () => {
+    const steps = await python('users');
     expect(steps.login.user_type).toBe('SUPERADMIN');
     expect(steps.create_user).toMatchObject({ email: 'py-dev@example.com', user_type: 'APP_DEVELOPER', banned_date: null });
     expect(steps.get_users).toEqual(expect.arrayContaining(['superadmin@rafiki', 'py-dev@example.com']));
     expect(steps.ban_user.banned_date).toEqual(expect.any(String));
     expect(steps.duplicate.error.code).toBe('CONFLICT');
+  });
+
+  test('create_model with a TypeScript template, get_available_models, get_model, download_model_file, create_dataset, get_datasets', async () => {
+    const steps = await python('models', join(import.meta.dir, 'fixtures/templates/tiny-centroid.ts'), join(import.meta.dir, 'fixtures/iris.csv'));
+    expect(steps.create_model).toMatchObject({ name: 'py-template', model_class: 'TinyCentroid', access_right: 'PUBLIC', dependencies: {} });
+    expect(steps.get_available_models).toContain(steps.create_model.id);
+    expect(steps.get_model.knob_config.metric).toEqual({ type: 'categorical', values: ['euclidean', 'manhattan'] });
+    expect(steps.download_model_file).toBe(true);
+    expect(steps.create_dataset.stats).toMatchObject({ rows: 150, classes: ['setosa', 'versicolor', 'virginica'] });
+    expect(steps.get_datasets).toEqual(['py-iris']);
+    expect(steps.delete_model).toBe(steps.create_model.id);
   });
 });

@@ -161,6 +161,7 @@ for (const backendName of backendNames) {
         [JSON.stringify({ email: 'a@b.c', password: PASSWORD, user_type: 'APP_USER', extra: 1 }), 400, "'extra' is not an accepted field"],
         [JSON.stringify({ email: 42, password: PASSWORD, user_type: 'APP_USER' }), 400, "'email' must be an email address"],
         [JSON.stringify({ email: 'no-at-sign', password: PASSWORD, user_type: 'APP_USER' }), 400, "'email' must be an email address"],
+        [JSON.stringify({ email: 'a@b.c', password: PASSWORD }), 400, "'user_type' is required"],
         [JSON.stringify({ email: 'a@b.c', password: PASSWORD, user_type: 'ROOT' }), 400, "'user_type' must be one of \"SUPERADMIN\", \"ADMIN\""],
         [JSON.stringify({ email: 'a@b.c', password: 'short', user_type: 'APP_USER' }), 400, "'password' must be a string of at least 8 characters"],
         [JSON.stringify({ email: 'superadmin@rafiki', password: PASSWORD, user_type: 'APP_USER' }), 409, 'already exists'],

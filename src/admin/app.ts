@@ -5,6 +5,8 @@ import { jsonBody } from '../common/json-body.ts';
 import { httpErrors } from '../common/http-errors.ts';
 import { plainJson } from '../common/http-json.ts';
 import { adminContext, type AdminDeps } from './context.ts';
+import { datasetRoutes } from './routes/datasets.ts';
+import { modelRoutes } from './routes/models.ts';
 import { userRoutes } from './routes/users.ts';
 
 export function createAdminApp(deps: AdminDeps) {
@@ -23,7 +25,9 @@ export function createAdminApp(deps: AdminDeps) {
       if (!ok) set.status = 503;
       return { status: ok ? 'ok' : 'unavailable', store: { kind: deps.store.kind, ok } };
     })
-    .use(userRoutes(deps));
+    .use(userRoutes(deps))
+    .use(modelRoutes(deps))
+    .use(datasetRoutes(deps));
 }
 
 export type AdminApp = ReturnType<typeof createAdminApp>;

@@ -2,12 +2,18 @@
 import { Elysia } from 'elysia';
 import type { Config } from '../common/config.ts';
 import type { TokenIssuer } from './auth/tokens.ts';
+import type { BlobStore } from './files/blob-store.ts';
+import type { TemplateFiles } from './services/template-files.ts';
 import type { Store } from './store/store.ts';
 
 export interface AdminDeps {
   store: Store;
   tokens: TokenIssuer;
   config: Config;
+  /** Dataset files, by content. */
+  blobs: BlobStore;
+  /** Template code and its installed dependencies, for the subprocesses that run it. */
+  templates: TemplateFiles;
 }
 
 export const adminContext = (deps: AdminDeps) => new Elysia({ name: 'rafiki.admin-context', seed: deps }).decorate('deps', deps);

@@ -3,10 +3,14 @@
  * serves the API. `stop()` ends the listener, then the store.
  */
 import type { Config } from '../common/config.ts';
+import { join } from 'node:path';
 import { createAdminApp } from './app.ts';
 import { jwtSecret } from './auth/secrets.ts';
 import { TokenIssuer } from './auth/tokens.ts';
 import { ensureSuperadmin, type SuperadminOutcome } from './bootstrap.ts';
+import { ensureBuiltinModels } from './builtin-models.ts';
+import { BlobStore } from './files/blob-store.ts';
+import { TemplateFiles } from './services/template-files.ts';
 import { openStore, type Store } from './store/store.ts';
 
 export interface RunningAdmin {
@@ -28,7 +32,18 @@ export async function startAdmin(config: Config): Promise<RunningAdmin> {
   try {
     const superadmin = await ensureSuperadmin(store, config);
     const tokens = new TokenIssuer(jwtSecret(config.dataDir, config.jwtSecret), config.tokenTtlSeconds);
-    const app = createAdminApp({ store, tokens, config });
+    const deps = {
+      store,
+      tokens,
+      config,
+      blobs: new BlobStore(join(config.dataDir, 'datasets')),
+      templates: new TemplateFiles(join(config.dataDir, 'templates')),
+    };
+    if (config.builtinModels) {
+      const superadminUser = await store.users.byEmail(config.superadminEmail);
+      if (superadminUser) await ensureBuiltinModels(deps, superadminUser.id);
+    }
+    const app = createAdminApp(deps);
     // Uploads are streamed and capped by their routes; Bun's own cap must be above theirs.
     const server = Bun.serve({
       hostname: config.host,

@@ -6,10 +6,33 @@
  * await client.login('superadmin@rafiki', password);
  * await client.createUser({ email: 'dev@example.com', password: 'a long password', userType: 'APP_DEVELOPER' });
  */
-import type { UserType } from '../common/domain.ts';
+import { createReadStream } from 'node:fs';
+import type { AccessRight, Task, UserType } from '../common/domain.ts';
+import type { DatasetJson } from '../admin/schemas/datasets.ts';
+import type { ModelJson } from '../admin/schemas/models.ts';
 import type { TokenJson, UserJson } from '../admin/schemas/users.ts';
 import { RafikiClientError } from './errors.ts';
 import { AdminHttp } from './http.ts';
+import { multipartBody } from './multipart.ts';
+
+/** A file to upload: a path on disk, bytes, or a stream of bytes. */
+export type Upload = string | Uint8Array | AsyncIterable<Uint8Array>;
+
+function uploadData(upload: Upload): AsyncIterable<Uint8Array> | Uint8Array {
+  return typeof upload === 'string' ? createReadStream(upload) : upload;
+}
+
+export interface CreateModelOptions {
+  name: string;
+  task: Task;
+  /** The template's source file. */
+  file: Upload;
+  modelClass: string;
+  dependencies?: Record<string, string>;
+  accessRight?: AccessRight;
+}
+
+export type CreateDatasetOptions = { name: string; task: Task } & ({ file: Upload; url?: never } | { url: string; file?: never });
 
 export interface ClientOptions {
   /** Default `http://localhost:3000`. */
@@ -61,5 +84,54 @@ export class Client {
 
   banUser(email: string): Promise<UserJson> {
     return this.http.request('DELETE', '/users', { json: { email } });
+  }
+
+  /** Uploads a model template; the Admin loads it in a subprocess to check it first. */
+  createModel(options: CreateModelOptions): Promise<ModelJson> {
+    const fields = {
+      name: options.name,
+      task: options.task,
+      model_class: options.modelClass,
+      dependencies: JSON.stringify(options.dependencies ?? {}),
+      access_right: options.accessRight ?? 'PRIVATE',
+    };
+    return this.http.request('POST', '/models', { multipart: multipartBody(fields, { field: 'model_file_bytes', data: uploadData(options.file) }) });
+  }
+
+  /** Your templates and the public ones, optionally of one task. */
+  getAvailableModels(task?: Task): Promise<ModelJson[]> {
+    return this.http.request('GET', '/models/available', { query: { task } });
+  }
+
+  getModel(id: string): Promise<ModelJson> {
+    return this.http.request('GET', `/models/${encodeURIComponent(id)}`);
+  }
+
+  /** The template's source file, byte for byte. */
+  downloadModelFile(id: string): Promise<Uint8Array> {
+    return this.http.request('GET', `/models/${encodeURIComponent(id)}/model_file`, { binary: true });
+  }
+
+  deleteModel(id: string): Promise<ModelJson> {
+    return this.http.request('DELETE', `/models/${encodeURIComponent(id)}`);
+  }
+
+  /** Uploads a dataset from a path, bytes or a stream (sent streaming), or has the Admin fetch a URL. */
+  createDataset(options: CreateDatasetOptions): Promise<DatasetJson> {
+    const fields = { name: options.name, task: options.task, dataset_url: options.url };
+    const file = options.file === undefined ? undefined : { field: 'dataset', data: uploadData(options.file) };
+    return this.http.request('POST', '/datasets', { multipart: multipartBody(fields, file) });
+  }
+
+  getDatasets(task?: Task): Promise<DatasetJson[]> {
+    return this.http.request('GET', '/datasets', { query: { task } });
+  }
+
+  getDataset(id: string): Promise<DatasetJson> {
+    return this.http.request('GET', `/datasets/${encodeURIComponent(id)}`);
+  }
+
+  deleteDataset(id: string): Promise<DatasetJson> {
+    return this.http.request('DELETE', `/datasets/${encodeURIComponent(id)}`);
   }
 }

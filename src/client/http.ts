@@ -7,7 +7,8 @@ export type Query = Record<string, string | number | undefined>;
 export interface RequestOptions {
   query?: Query;
   json?: unknown;
-  form?: FormData;
+  /** A streamed multipart body (see multipart.ts). */
+  multipart?: { body: ReadableStream<Uint8Array>; contentType: string };
   /** Answer the raw bytes instead of parsing JSON. */
   binary?: boolean;
 }
@@ -28,12 +29,14 @@ export class AdminHttp {
     if (options.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.json);
-    } else if (options.form) {
-      body = options.form;
+    } else if (options.multipart) {
+      headers['content-type'] = options.multipart.contentType;
+      body = options.multipart.body;
     }
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, body });
+      // `duplex` lets Node's fetch send a streamed body; Bun ignores it.
+      response = await fetch(url, { method, headers, body, ...(body instanceof ReadableStream ? { duplex: 'half' } : {}) } as RequestInit);
     } catch (error) {
       throw new RafikiClientError(0, 'NETWORK', `cannot reach the Admin at ${this.baseUrl}: ${(error as Error).message}`);
     }

@@ -1,3 +1,5 @@
-export { Client, type ClientOptions, type CurrentUser } from './client.ts';
+export { Client, type ClientOptions, type CreateDatasetOptions, type CreateModelOptions, type CurrentUser, type Upload } from './client.ts';
 export { RafikiClientError } from './errors.ts';
 export type { UserJson, TokenJson } from '../admin/schemas/users.ts';
+export type { ModelJson } from '../admin/schemas/models.ts';
+export type { DatasetJson } from '../admin/schemas/datasets.ts';

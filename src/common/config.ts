@@ -26,6 +26,14 @@ export interface Config {
   /** Largest JSON or form body the Admin accepts, uploads apart. */
   maxBodyBytes: number;
   maxDatasetBytes: number;
+  /** Whether the first start creates the built-in templates of models/. */
+  builtinModels: boolean;
+  /** How long loading an uploaded template may take before it is refused. */
+  templateCheckMs: number;
+  /** How long checking an uploaded dataset may take. */
+  datasetCheckMs: number;
+  /** How long fetching a `dataset_url` may take. */
+  datasetUrlTimeoutMs: number;
   tlsCert: string | undefined;
   tlsKey: string | undefined;
 }
@@ -64,6 +72,14 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
     throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got ${JSON.stringify(parsed.protocol)}`);
   }
   return raw;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(raw)}`);
 }
 
 function port(env: Env, name: string, fallback: number): number {
@@ -109,6 +125,10 @@ export function loadConfig(env: Env = process.env): Config {
     tokenTtlSeconds: integer(env, 'RAFIKI_TOKEN_TTL_SECONDS', 3600, { min: 1 }),
     maxBodyBytes: integer(env, 'RAFIKI_MAX_BODY_KB', 1024, { min: 1 }) * 1024,
     maxDatasetBytes: integer(env, 'RAFIKI_MAX_DATASET_MB', 1024, { min: 1 }) * 1024 * 1024,
+    builtinModels: boolean(env, 'RAFIKI_BUILTIN_MODELS', true),
+    templateCheckMs: integer(env, 'RAFIKI_TEMPLATE_CHECK_SECONDS', 20, { min: 1 }) * 1000,
+    datasetCheckMs: integer(env, 'RAFIKI_DATASET_CHECK_SECONDS', 600, { min: 1 }) * 1000,
+    datasetUrlTimeoutMs: integer(env, 'RAFIKI_DATASET_URL_TIMEOUT_SECONDS', 300, { min: 1 }) * 1000,
     tlsCert,
     tlsKey,
   };

@@ -2,7 +2,7 @@
  * JSON bodies: refused with 413 over a limit before they are read, capped while
  * read when chunked (no Content-Length), and required to be objects, as every
  * Rafiki endpoint takes. Multipart uploads have their own, larger limits,
- * enforced by the routes that stream them.
+ * enforced by the routes that stream them; Elysia does not parse them at all.
  */
 import { Elysia } from 'elysia';
 import { RafikiError } from './errors.ts';
@@ -35,6 +35,8 @@ export const jsonBody = (limit: number) =>
       if (length > limit && !isMultipart(request)) throw tooLarge(limit);
     })
     .onParse({ as: 'global' }, async ({ request, contentType }) => {
+      // Multipart bodies stay unread: the upload routes stream them (src/admin/uploads).
+      if (contentType.startsWith('multipart/form-data')) return {};
       if (!contentType.startsWith('application/json')) return;
       const text = await readCapped(request, limit);
       if (text.trim() === '') return {};

@@ -3,7 +3,7 @@ the same `requests` calls, the same Bearer header, and its strict response check
 (status 200, Content-Type exactly application/json or application/octet-stream).
 Written for this project's tests; it drives the calls named on the command line.
 
-Usage: rafiki_client.py ADMIN_URL EMAIL PASSWORD  (prints one JSON line per step)
+Usage: rafiki_client.py ADMIN_URL EMAIL PASSWORD SCENARIO [ARGS...]  (prints one JSON line per step)
 """
 import json
 import sys
@@ -29,6 +29,35 @@ class Client:
 
     def ban_user(self, email):
         return self._delete('/users', json={'email': email})
+
+    def create_dataset(self, name, task, dataset_path=None, dataset_url=None):
+        files = {}
+        if dataset_path is not None:
+            with open(dataset_path, 'rb') as f:
+                files['dataset'] = f.read()
+        return self._post('/datasets', files=files, form_data={'name': name, 'task': task, 'dataset_url': dataset_url})
+
+    def get_datasets(self, task=None):
+        return self._get('/datasets', params={'task': task})
+
+    def create_model(self, name, task, model_file_path, model_class, dependencies={}, access_right='PRIVATE', docker_image=None):
+        with open(model_file_path, 'rb') as f:
+            model_file_bytes = f.read()
+        return self._post('/models', files={'model_file_bytes': model_file_bytes},
+                          form_data={'name': name, 'task': task, 'dependencies': json.dumps(dependencies),
+                                     'docker_image': docker_image, 'model_class': model_class, 'access_right': access_right})
+
+    def get_available_models(self, task=None):
+        return self._get('/models/available', params={'task': task})
+
+    def get_model(self, model_id):
+        return self._get('/models/{}'.format(model_id))
+
+    def download_model_file(self, model_id):
+        return self._get('/models/{}/model_file'.format(model_id))
+
+    def delete_model(self, model_id):
+        return self._delete('/models/{}'.format(model_id))
 
     def _headers(self):
         return {'Authorization': 'Bearer ' + self._token} if self._token is not None else {}
@@ -56,11 +85,11 @@ class Client:
         raise RuntimeError('Invalid response content type: {}'.format(content_type))
 
 
-def main():
-    url, email, password = sys.argv[1:4]
-    client = Client(url)
-    out = lambda step, value: print(json.dumps({'step': step, 'value': value}), flush=True)
-    out('login', client.login(email, password))
+def out(step, value):
+    print(json.dumps({'step': step, 'value': value}), flush=True)
+
+
+def users(client):
     out('create_user', client.create_user('py-dev@example.com', 'python password', 'APP_DEVELOPER'))
     out('get_users', [u['email'] for u in client.get_users()])
     out('ban_user', client.ban_user('py-dev@example.com'))
@@ -69,6 +98,29 @@ def main():
         out('duplicate', 'accepted')
     except RuntimeError as error:
         out('duplicate', json.loads(str(error)))
+
+
+def models_and_datasets(client, template_path, csv_path):
+    model = client.create_model('py-template', 'TABULAR_CLASSIFICATION', template_path, 'TinyCentroid',
+                                access_right='PUBLIC')
+    out('create_model', model)
+    out('get_available_models', [m['id'] for m in client.get_available_models(task='TABULAR_CLASSIFICATION')])
+    out('get_model', client.get_model(model['id']))
+    with open(template_path, 'rb') as f:
+        out('download_model_file', client.download_model_file(model['id']) == f.read())
+    out('create_dataset', client.create_dataset('py-iris', 'TABULAR_CLASSIFICATION', dataset_path=csv_path))
+    out('get_datasets', [d['name'] for d in client.get_datasets()])
+    out('delete_model', client.delete_model(model['id'])['id'])
+
+
+def main():
+    url, email, password, scenario = sys.argv[1:5]
+    client = Client(url)
+    out('login', client.login(email, password))
+    if scenario == 'users':
+        users(client)
+    else:
+        models_and_datasets(client, *sys.argv[5:7])
 
 
 if __name__ == '__main__':

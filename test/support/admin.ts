@@ -11,6 +11,8 @@ export function testConfig(backend: Backend, env: Record<string, string> = {}): 
     RAFIKI_DATA_DIR: backend.dataDir,
     RAFIKI_ADMIN_PORT: '0',
     RAFIKI_SUPERADMIN_PASSWORD: SUPERADMIN.password,
+    // Checking the six built-in templates costs seconds; the tests that want them say so.
+    RAFIKI_BUILTIN_MODELS: 'false',
     ...(backend.databaseUrl ? { DATABASE_URL: backend.databaseUrl } : {}),
     ...env,
   });

@@ -24,8 +24,9 @@ export function spawnScript(args: string[], env: Record<string, string | undefin
   const listeners = new Set<() => void>();
   void (async () => {
     const decoder = new TextDecoder();
-    for await (const chunk of child.stdout) {
-      stdout += decoder.decode(chunk);
+    const reader = child.stdout.getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      stdout += decoder.decode(r.value);
       for (const listener of listeners) listener();
     }
   })();

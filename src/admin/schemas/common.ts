@@ -2,7 +2,12 @@
 import { t } from 'elysia';
 
 /** A schema accepting exactly the values of a domain list, e.g. `oneOf(USER_TYPES)`. */
-export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => t.UnionEnum(values);
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  const schema = t.UnionEnum(values);
+  // UnionEnum defaults to its first value, which Elysia would fill in for a missing field.
+  delete (schema as { default?: unknown }).default;
+  return schema;
+}
 
 export const ErrorSchema = t.Object({
   error: t.Object({ code: t.String(), message: t.String() }),

@@ -53,7 +53,8 @@ async function openEmbedded(directory: string): Promise<Database> {
   mkdirSync(directory, { recursive: true });
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
-  const pglite = await PGlite.create(directory);
+  // Postgres' default 128 MB of shared buffers would be WebAssembly memory held by the Admin.
+  const pglite = await PGlite.create(directory, { postgresqlconf: ['shared_buffers = 16MB'] });
   const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0 });
   await server.start();
   const port = Number(server.getServerConn().split(':').pop());

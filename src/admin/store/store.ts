@@ -3,13 +3,19 @@
  * whether that reaches a Postgres server or the embedded PGlite.
  */
 import { openDatabase, type Database, type OpenDatabaseOptions } from './database.ts';
+import { DatasetStore } from './datasets.ts';
+import { ModelStore } from './models.ts';
 import { UserStore } from './users.ts';
 
 export class Store {
   readonly users: UserStore;
+  readonly models: ModelStore;
+  readonly datasets: DatasetStore;
 
   constructor(readonly db: Database) {
     this.users = new UserStore(db.sql);
+    this.models = new ModelStore(db.sql);
+    this.datasets = new DatasetStore(db.sql);
   }
 
   get kind(): Database['kind'] {

@@ -1,0 +1,48 @@
+/**
+ * The templates of models/, created at first start as public templates owned by
+ * the superadmin, so that an app developer can train without writing any. They go
+ * through the same subprocess check as an upload.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { AdminDeps } from './context.ts';
+import { runCheck } from './services/checker.ts';
+import type { KnobConfig } from '../model/knobs.ts';
+import { isTask } from '../model/task.ts';
+
+const MODELS_DIR = resolve(import.meta.dir, '../../models');
+
+export const BUILTIN_MODELS = [
+  { file: 'softmax_regression.ts', modelClass: 'SoftmaxRegression' },
+  { file: 'tabular_mlp.ts', modelClass: 'TabularMlp' },
+  { file: 'ridge_regression.ts', modelClass: 'RidgeRegression' },
+  { file: 'tabular_mlp_regressor.ts', modelClass: 'TabularMlpRegressor' },
+  { file: 'image_mlp.ts', modelClass: 'ImageMlp' },
+  { file: 'image_cnn.ts', modelClass: 'ImageCnn' },
+] as const;
+
+/** Creates the built-in templates the superadmin does not have yet; answers the names created. */
+export async function ensureBuiltinModels(deps: Pick<AdminDeps, 'store' | 'templates' | 'config'>, superadminId: string): Promise<string[]> {
+  const folder = await deps.templates.prepare({});
+  const created = await Promise.all(BUILTIN_MODELS.map(async ({ file, modelClass }) => {
+    if (await deps.store.models.byOwnerAndName(superadminId, modelClass)) return [];
+    const code = readFileSync(join(MODELS_DIR, file));
+    const path = deps.templates.write(folder, code);
+    const checked = await runCheck(['template', path, modelClass], { timeoutMs: deps.config.templateCheckMs, cwd: folder, subject: modelClass, file: path });
+    // Each built-in serves one task; a template row has one.
+    const task = checked.kind === 'template' ? checked.tasks.find(isTask) : undefined;
+    if (checked.kind !== 'template' || !task) throw new Error(`built-in template ${modelClass} declares no task`);
+    const model = await deps.store.models.create({
+      userId: superadminId,
+      name: modelClass,
+      task,
+      modelClass,
+      dependencies: {},
+      accessRight: 'PUBLIC',
+      knobConfig: checked.knobConfig as KnobConfig,
+      code,
+    });
+    return model ? [model.name] : [];
+  }));
+  return created.flat();
+}

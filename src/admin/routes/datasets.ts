@@ -1,0 +1,98 @@
+/** /datasets: uploads streamed to the blob store and checked against their task in a subprocess. */
+import { Elysia, t } from 'elysia';
+import { DEVELOPER_TYPES } from '../../common/domain.ts';
+import { badRequest, conflict } from '../../common/errors.ts';
+import type { DatasetDescription } from '../../model/datasets/describe.ts';
+import { ownedOr404 } from '../access.ts';
+import { guard } from '../auth/guard.ts';
+import type { AdminDeps } from '../context.ts';
+import type { StagedBlob } from '../files/blob-store.ts';
+import { CreateDatasetForm, DatasetResponse, DatasetsQuery } from '../schemas/datasets.ts';
+import { runCheck } from '../services/checker.ts';
+import type { DatasetRecord, DatasetStats } from '../store/datasets.ts';
+import { formValidator } from '../uploads/fields.ts';
+import { fetchStream } from '../uploads/fetch-url.ts';
+import { readMultipart } from '../uploads/multipart.ts';
+
+const validateForm = formValidator(CreateDatasetForm);
+const IdParams = t.Object({ id: t.String({ format: 'uuid', expected: 'a dataset id' }) });
+
+export const datasetJson = (dataset: DatasetRecord) => ({
+  id: dataset.id,
+  owner_id: dataset.userId,
+  name: dataset.name,
+  task: dataset.task,
+  size_bytes: dataset.sizeBytes,
+  sha256: dataset.sha256,
+  stats: dataset.stats,
+  datetime_created: dataset.createdAt.toISOString(),
+});
+
+function statsOf(description: DatasetDescription): DatasetStats {
+  return description.kind === 'tabular'
+    ? { rows: description.rows, columns: description.columns.map((c) => c.name), classes: description.classes }
+    : { images: description.images, classes: description.classes };
+}
+
+export const datasetRoutes = (deps: AdminDeps) =>
+  new Elysia()
+    .use(guard(deps))
+    .post('/datasets', async ({ request, caller }) => {
+      const limit = deps.config.maxDatasetBytes;
+      let staged: StagedBlob | undefined;
+      try {
+        const { fields, files } = await readMultipart(request, {
+          fileFields: ['dataset'],
+          onFile: (_field, stream) => deps.blobs.stage(stream, limit),
+        });
+        staged = files.dataset;
+        const form = validateForm(fields);
+        if (staged && form.dataset_url) throw badRequest('send either a dataset file or dataset_url, not both');
+        if (!staged && !form.dataset_url) throw badRequest("form: 'dataset' (a file) or 'dataset_url' is required");
+        staged ??= await deps.blobs.stage(await fetchStream(form.dataset_url!, deps.config.datasetUrlTimeoutMs), limit);
+        if (staged.size === 0) throw badRequest('the dataset file is empty');
+        const checked = await runCheck(['dataset', staged.path, form.task], { timeoutMs: deps.config.datasetCheckMs, subject: 'the dataset', file: staged.path });
+        if (checked.kind !== 'dataset') throw new Error('the dataset check answered about something else');
+        deps.blobs.keep(staged);
+        const dataset = await deps.store.datasets.create({
+          userId: caller.id,
+          name: form.name,
+          task: form.task,
+          sha256: staged.sha256,
+          sizeBytes: staged.size,
+          stats: statsOf(checked.description as DatasetDescription),
+        });
+        staged = undefined;
+        return datasetJson(dataset);
+      } finally {
+        if (staged) deps.blobs.drop(staged);
+      }
+    }, {
+      roles: DEVELOPER_TYPES,
+      response: { 200: DatasetResponse },
+      detail: { summary: 'Upload a dataset (multipart: dataset file or dataset_url, name, task)', tags: ['datasets'] },
+    })
+    .get('/datasets', async ({ query, caller }) => (await deps.store.datasets.ofUser(caller.id, query.task)).map(datasetJson), {
+      roles: DEVELOPER_TYPES,
+      query: DatasetsQuery,
+      response: { 200: t.Array(DatasetResponse) },
+      detail: { summary: 'Your datasets', tags: ['datasets'] },
+    })
+    .get('/datasets/:id', async ({ params, caller }) => datasetJson(ownedOr404(caller, await deps.store.datasets.byId(params.id), `dataset ${params.id}`)), {
+      roles: DEVELOPER_TYPES,
+      params: IdParams,
+      response: { 200: DatasetResponse },
+      detail: { summary: 'A dataset', tags: ['datasets'] },
+    })
+    .delete('/datasets/:id', async ({ params, caller }) => {
+      const dataset = ownedOr404(caller, await deps.store.datasets.byId(params.id), `dataset ${params.id}`);
+      if (await deps.store.datasets.inUse(dataset.id)) throw conflict(`dataset ${dataset.name} is used by a train job and cannot be deleted`);
+      const { fileShared } = await deps.store.datasets.delete(dataset.id, dataset.sha256);
+      if (!fileShared) deps.blobs.remove(dataset.sha256);
+      return datasetJson(dataset);
+    }, {
+      roles: DEVELOPER_TYPES,
+      params: IdParams,
+      response: { 200: DatasetResponse },
+      detail: { summary: 'Delete a dataset no job uses', tags: ['datasets'] },
+    });

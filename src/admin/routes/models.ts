@@ -1,0 +1,126 @@
+/** /models: template uploads checked in a subprocess, listing, download and deletion. */
+import { Elysia, t } from 'elysia';
+import { DEVELOPER_TYPES, MODEL_DEVELOPER_TYPES } from '../../common/domain.ts';
+import { badRequest, conflict, RafikiError } from '../../common/errors.ts';
+import type { KnobConfig } from '../../model/knobs.ts';
+import { assertOwner, visibleModelOr404 } from '../access.ts';
+import { guard } from '../auth/guard.ts';
+import type { AdminDeps } from '../context.ts';
+import { CreateModelForm, ModelResponse, ModelsQuery } from '../schemas/models.ts';
+import { runCheck } from '../services/checker.ts';
+import { checkDependencies } from '../services/template-files.ts';
+import type { ModelRecord } from '../store/models.ts';
+import { formValidator } from '../uploads/fields.ts';
+import { readMultipart } from '../uploads/multipart.ts';
+
+const MAX_TEMPLATE_BYTES = 10 * 1024 * 1024;
+const validateForm = formValidator(CreateModelForm);
+
+export const modelJson = (model: ModelRecord) => ({
+  id: model.id,
+  user_id: model.userId,
+  name: model.name,
+  task: model.task,
+  model_class: model.modelClass,
+  dependencies: model.dependencies,
+  access_right: model.accessRight,
+  knob_config: model.knobConfig,
+  datetime_created: model.createdAt.toISOString(),
+});
+
+async function readAll(stream: AsyncIterable<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.byteLength;
+    if (size > limit) throw new RafikiError('PAYLOAD_TOO_LARGE', `the template file is larger than ${limit / 1024 / 1024} MB`);
+    chunks.push(chunk);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+function parseDependencies(raw: string | undefined) {
+  if (raw === undefined || raw.trim() === '') return {};
+  try {
+    return checkDependencies(JSON.parse(raw));
+  } catch (error) {
+    if (error instanceof SyntaxError) throw badRequest(`dependencies must be JSON, e.g. {"lodash": "4.17.21"}: ${error.message}`);
+    throw error;
+  }
+}
+
+export const modelRoutes = (deps: AdminDeps) =>
+  new Elysia()
+    .use(guard(deps))
+    .post('/models', async ({ request, caller }) => {
+      const { fields, files } = await readMultipart(request, {
+        fileFields: ['model_file_bytes'],
+        onFile: (_field, stream) => readAll(stream, MAX_TEMPLATE_BYTES),
+      });
+      const form = validateForm(fields);
+      const code = files.model_file_bytes;
+      if (!code || code.byteLength === 0) throw badRequest("form: 'model_file_bytes' is required (the template's source file)");
+      const dependencies = parseDependencies(form.dependencies);
+      if (await deps.store.models.byOwnerAndName(caller.id, form.name)) throw conflict(`you already have a model named ${form.name}`);
+      const folder = await deps.templates.prepare(dependencies);
+      const path = deps.templates.write(folder, code);
+      const checked = await runCheck(['template', path, form.model_class, form.task], {
+        timeoutMs: deps.config.templateCheckMs,
+        cwd: folder,
+        subject: 'the template',
+        file: path,
+      });
+      if (checked.kind !== 'template') throw new Error('the template check answered about something else');
+      const model = await deps.store.models.create({
+        userId: caller.id,
+        name: form.name,
+        task: form.task,
+        modelClass: form.model_class,
+        dependencies,
+        accessRight: form.access_right ?? 'PRIVATE',
+        knobConfig: checked.knobConfig as KnobConfig,
+        code,
+      });
+      if (!model) throw conflict(`you already have a model named ${form.name}`);
+      return modelJson(model);
+    }, {
+      roles: MODEL_DEVELOPER_TYPES,
+      response: { 200: ModelResponse },
+      detail: {
+        summary: 'Upload a model template (multipart: model_file_bytes, name, task, model_class, dependencies, access_right)',
+        tags: ['models'],
+      },
+    })
+    .get('/models/available', async ({ query, caller }) => (await deps.store.models.available(caller.id, query.task)).map(modelJson), {
+      roles: DEVELOPER_TYPES,
+      query: ModelsQuery,
+      response: { 200: t.Array(ModelResponse) },
+      detail: { summary: 'Your templates and the public ones', tags: ['models'] },
+    })
+    .get('/models/:id', async ({ params, caller }) => modelJson(visibleModelOr404(caller, await deps.store.models.byId(params.id), params.id)), {
+      roles: DEVELOPER_TYPES,
+      params: t.Object({ id: t.String({ format: 'uuid', expected: 'a model id' }) }),
+      response: { 200: ModelResponse },
+      detail: { summary: 'A template', tags: ['models'] },
+    })
+    .get('/models/:id/model_file', async ({ params, caller }) => {
+      visibleModelOr404(caller, await deps.store.models.byId(params.id), params.id);
+      const code = await deps.store.models.code(params.id);
+      return new Response(code as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream' } });
+    }, {
+      roles: DEVELOPER_TYPES,
+      params: t.Object({ id: t.String({ format: 'uuid', expected: 'a model id' }) }),
+      detail: { summary: "A template's source file, byte for byte", tags: ['models'] },
+    })
+    .delete('/models/:id', async ({ params, caller }) => {
+      const model = visibleModelOr404(caller, await deps.store.models.byId(params.id), params.id);
+      assertOwner(caller, model, 'delete this model');
+      if (await deps.store.models.inUse(model.id)) throw conflict(`model ${model.name} is used by a train job and cannot be deleted`);
+      await deps.store.models.delete(model.id);
+      return modelJson(model);
+    }, {
+      roles: DEVELOPER_TYPES,
+      params: t.Object({ id: t.String({ format: 'uuid', expected: 'a model id' }) }),
+      response: { 200: ModelResponse },
+      detail: { summary: 'Delete a template no job uses', tags: ['models'] },
+    });

@@ -1,0 +1,99 @@
+/**
+ * Where template code lives on disk for the subprocesses that run it: one folder
+ * per distinct set of dependencies (named by the set's hash), installed once with
+ * Bun, holding the template files named by their content's hash. In every folder
+ * `node_modules/rafiki` points at the running Rafiki, so `import 'rafiki/model'`
+ * resolves to this SDK wherever the folder is.
+ */
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { badRequest } from '../../common/errors.ts';
+
+const SDK_ROOT = resolve(import.meta.dir, '../../..');
+const INSTALLED_MARKER = '.rafiki-installed';
+const INSTALL_TIMEOUT_MS = 5 * 60_000;
+// npm's rules for a package name, and a version or range without surprises.
+const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+const VERSION = /^[\w.^~<>=*|@:/+ -]{1,100}$/;
+
+export type Dependencies = Record<string, string>;
+
+export function checkDependencies(value: unknown): Dependencies {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw badRequest('dependencies must be a JSON object of package name → version, e.g. {"lodash": "4.17.21"}');
+  }
+  const deps: Dependencies = {};
+  for (const [name, version] of Object.entries(value)) {
+    if (!PACKAGE_NAME.test(name) || name.length > 214) throw badRequest(`dependencies: ${JSON.stringify(name)} is not an npm package name`);
+    if (name === 'rafiki') throw badRequest('dependencies: "rafiki" is provided by the server; do not list it');
+    if (typeof version !== 'string' || !VERSION.test(version)) throw badRequest(`dependencies: the version of ${name} must be a version or range string, got ${JSON.stringify(version)}`);
+    deps[name] = version;
+  }
+  return deps;
+}
+
+export class TemplateFiles {
+  private readonly installing = new Map<string, Promise<string>>();
+
+  constructor(readonly root: string) {
+    mkdirSync(root, { recursive: true });
+  }
+
+  /** The folder for this dependency set, installed on first use; concurrent callers share one install. */
+  prepare(dependencies: Dependencies): Promise<string> {
+    const key = hashDependencies(dependencies);
+    let pending = this.installing.get(key);
+    if (!pending) {
+      pending = this.install(join(this.root, key), dependencies).finally(() => this.installing.delete(key));
+      this.installing.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Writes a template's code into a prepared folder; answers its path. */
+  write(folder: string, code: Uint8Array): string {
+    const hash = new Bun.CryptoHasher('sha256').update(code).digest('hex');
+    const path = join(folder, 'templates', `${hash}.ts`);
+    if (!existsSync(path)) {
+      mkdirSync(join(folder, 'templates'), { recursive: true });
+      writeFileSync(path, code);
+    }
+    return path;
+  }
+
+  private async install(folder: string, dependencies: Dependencies): Promise<string> {
+    if (existsSync(join(folder, INSTALLED_MARKER))) return folder;
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'rafiki-template-dependencies', private: true, dependencies }, null, 2));
+    if (Object.keys(dependencies).length > 0) {
+      const child = Bun.spawn([process.execPath, 'install', '--no-save', '--ignore-scripts'], {
+        cwd: folder,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? folder },
+        stdin: 'ignore',
+        stdout: 'pipe',
+        stderr: 'pipe',
+      });
+      const timer = setTimeout(() => child.kill('SIGKILL'), INSTALL_TIMEOUT_MS);
+      const [code, out, err] = await Promise.all([child.exited, new Response(child.stdout).text(), new Response(child.stderr).text()]);
+      clearTimeout(timer);
+      if (code !== 0) {
+        rmSync(folder, { recursive: true, force: true });
+        const output = `${err}\n${out}`;
+        const named = Object.keys(dependencies).filter((name) => output.includes(name));
+        const lines = output.split('\n').filter((line) => /error/i.test(line)).slice(0, 3).join('; ');
+        throw badRequest(`cannot install the dependencies${named.length ? ` (${named.map((n) => `${n}@${dependencies[n]}`).join(', ')})` : ''}: ${lines || `bun install exited with code ${code}`}`);
+      }
+    }
+    mkdirSync(join(folder, 'node_modules'), { recursive: true });
+    const link = join(folder, 'node_modules', 'rafiki');
+    rmSync(link, { force: true, recursive: true });
+    symlinkSync(SDK_ROOT, link, 'dir');
+    writeFileSync(join(folder, INSTALLED_MARKER), new Date().toISOString());
+    return folder;
+  }
+}
+
+export function hashDependencies(dependencies: Dependencies): string {
+  const sorted = Object.fromEntries(Object.entries(dependencies).sort(([a], [b]) => a.localeCompare(b)));
+  return new Bun.CryptoHasher('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 24);
+}

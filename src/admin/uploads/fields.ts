@@ -1,0 +1,13 @@
+/** Validates the text fields of a multipart form against a schema, with the JSON routes' messages. */
+import type { Static, TSchema } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { badRequest } from '../../common/errors.ts';
+import { describeValidation } from '../../common/http-errors.ts';
+
+export function formValidator<S extends TSchema>(schema: S): (fields: Record<string, string>) => Static<S> {
+  const compiled = TypeCompiler.Compile(schema);
+  return (fields) => {
+    if (compiled.Check(fields)) return fields as Static<S>;
+    throw badRequest(describeValidation('form', [...compiled.Errors(fields)] as never));
+  };
+}

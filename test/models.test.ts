@@ -1,0 +1,167 @@
+/** /models over HTTP: uploads checked in a subprocess, access rules, dependencies, every bad template. */
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, RafikiClientError, type CreateModelOptions } from '../src/client/index.ts';
+import { startTestAdmin, type TestAdmin } from './support/admin.ts';
+
+setDefaultTimeout(120_000);
+
+const TEMPLATE = join(import.meta.dir, 'fixtures/templates/tiny-centroid.ts');
+const PASSWORD = 'a long password';
+
+async function failure(promise: Promise<unknown>): Promise<RafikiClientError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(RafikiClientError);
+  return error as RafikiClientError;
+}
+
+describe('model templates', () => {
+  let t: TestAdmin;
+  let modelDev: Client;
+  let otherDev: Client;
+  let appDev: Client;
+  let appUser: Client;
+  let admin: Client;
+
+  async function user(email: string, userType: 'ADMIN' | 'MODEL_DEVELOPER' | 'APP_DEVELOPER' | 'APP_USER') {
+    await t.superadmin.createUser({ email, password: PASSWORD, userType });
+    const client = new Client({ adminUrl: t.admin.url });
+    await client.login(email, PASSWORD);
+    return client;
+  }
+
+  const upload = (client: Client, options: Partial<CreateModelOptions> & { name: string }) =>
+    client.createModel({ task: 'TABULAR_CLASSIFICATION', file: TEMPLATE, modelClass: 'TinyCentroid', ...options });
+
+  beforeAll(async () => {
+    t = await startTestAdmin('embedded', { RAFIKI_TEMPLATE_CHECK_SECONDS: '5' });
+    modelDev = await user('model-dev@example.com', 'MODEL_DEVELOPER');
+    otherDev = await user('other-dev@example.com', 'MODEL_DEVELOPER');
+    appDev = await user('app-dev@example.com', 'APP_DEVELOPER');
+    appUser = await user('app-user@example.com', 'APP_USER');
+    admin = await user('admin@example.com', 'ADMIN');
+  });
+  afterAll(() => t.dispose());
+
+  test('upload, get, list, download byte for byte, delete', async () => {
+    const model = await upload(modelDev, { name: 'centroid' });
+    expect(model).toMatchObject({ name: 'centroid', task: 'TABULAR_CLASSIFICATION', model_class: 'TinyCentroid', access_right: 'PRIVATE', dependencies: {} });
+    expect(model.knob_config.temperature).toEqual({ type: 'float', min: 0.1, max: 10, log: true });
+    expect(await modelDev.getModel(model.id)).toEqual(model);
+    expect((await modelDev.getAvailableModels('TABULAR_CLASSIFICATION')).map((m) => m.id)).toContain(model.id);
+    expect((await modelDev.getAvailableModels('IMAGE_CLASSIFICATION')).map((m) => m.id)).not.toContain(model.id);
+    expect(Buffer.from(await modelDev.downloadModelFile(model.id)).equals(readFileSync(TEMPLATE))).toBe(true);
+    expect((await modelDev.deleteModel(model.id)).id).toBe(model.id);
+    expect((await failure(modelDev.getModel(model.id))).status).toBe(404);
+  });
+
+  test('names are unique per owner, not across owners', async () => {
+    await upload(modelDev, { name: 'same' });
+    expect((await failure(upload(modelDev, { name: 'same' }))).status).toBe(409);
+    expect((await upload(otherDev, { name: 'same' })).name).toBe('same');
+  });
+
+  test('who may upload, see, download and delete', async () => {
+    for (const client of [appDev, appUser]) expect((await failure(upload(client, { name: 'nope' }))).status).toBe(403);
+    expect((await upload(admin, { name: 'by-admin' })).name).toBe('by-admin');
+
+    const priv = await upload(modelDev, { name: 'private-one' });
+    const pub = await upload(modelDev, { name: 'public-one', accessRight: 'PUBLIC' });
+    for (const client of [otherDev, appDev]) {
+      const visible = (await client.getAvailableModels()).map((m) => m.id);
+      expect(visible).toContain(pub.id);
+      expect(visible).not.toContain(priv.id);
+      expect((await failure(client.getModel(priv.id))).status).toBe(404);
+      expect((await failure(client.downloadModelFile(priv.id))).status).toBe(404);
+      expect((await client.getModel(pub.id)).id).toBe(pub.id);
+      expect((await client.downloadModelFile(pub.id)).byteLength).toBeGreaterThan(0);
+      expect((await failure(client.deleteModel(pub.id))).status).toBe(403);
+      expect((await failure(client.deleteModel(priv.id))).status).toBe(404);
+    }
+    expect((await failure(appUser.getAvailableModels())).status).toBe(403);
+    expect((await admin.getModel(priv.id)).id).toBe(priv.id);
+    expect((await admin.deleteModel(pub.id)).id).toBe(pub.id);
+    expect((await modelDev.deleteModel(priv.id)).id).toBe(priv.id);
+  });
+
+  test('a template a train job uses cannot be deleted', async () => {
+    const model = await upload(modelDev, { name: 'in-use' });
+    const sql = t.admin.store.db.sql;
+    const dataset = await t.admin.store.datasets.create({ userId: model.user_id, name: 'd', task: 'TABULAR_CLASSIFICATION', sha256: 'x', sizeBytes: 1, stats: { classes: [] } });
+    const [job] = await sql<{ id: string }[]>`insert into train_jobs (user_id, app, app_version, task, train_dataset_id, val_dataset_id, budget)
+      values (${model.user_id}, 'app', 1, 'TABULAR_CLASSIFICATION', ${dataset.id}, ${dataset.id}, '{}') returning id`;
+    await sql`insert into sub_train_jobs (train_job_id, model_id) values (${job!.id}, ${model.id})`;
+    const error = await failure(modelDev.deleteModel(model.id));
+    expect([error.status, error.message]).toEqual([409, 'model in-use is used by a train job and cannot be deleted']);
+  });
+
+  const badTemplates: [string, string, string, RegExp][] = [
+    ['syntax error', 'export class Broken {\n  train( {\n}\n', 'Broken', /syntax error at line \d+, column \d+/],
+    ['no such class', "export class Other {}\nexport const x = 1;\n", 'Missing', /exports no class named "Missing" \(it exports Other\)/],
+    ['not the contract', 'export class Half { async train() {} }\n', 'Half', /does not follow the Model contract: it has no evaluate, predict, dumpParameters, loadParameters methods/],
+    ['invalid knob', `import { TinyCentroid } from '${TEMPLATE}';\nexport class BadKnob extends TinyCentroid {\n  static override knobConfig = { lr: { type: 'float', min: 1, max: 0, log: false } } as never;\n}\n`, 'BadKnob', /knobConfig is invalid: .*lr/],
+    ['wrong task', `import { TinyCentroid } from '${TEMPLATE}';\nexport class Images extends TinyCentroid {\n  static override tasks = ['IMAGE_CLASSIFICATION'] as never;\n}\n`, 'Images', /TABULAR_CLASSIFICATION/],
+    ['loops while imported', 'while (true) {}\nexport class Loop {}\n', 'Loop', /did not finish loading within 5 s/],
+    ['exits while imported', 'process.exit(3);\nexport class Exit {}\n', 'Exit', /ended its process \(exit code 3\)/],
+    ['missing package', "import leftPad from 'surely-not-installed-package';\nexport class NeedsPkg { x = leftPad; }\n", 'NeedsPkg', /surely-not-installed-package/],
+  ];
+  for (const [what, code, modelClass, message] of badTemplates) {
+    test(`refuses a template with a ${what}, and says why`, async () => {
+      const error = await failure(modelDev.createModel({ name: what, task: 'TABULAR_CLASSIFICATION', file: new TextEncoder().encode(code), modelClass }));
+      expect(error.status).toBe(400);
+      expect(error.message).toMatch(message);
+      expect(error.message).not.toContain(t.backend.dataDir);
+    });
+  }
+
+  test('bad form fields are 400 naming the field', async () => {
+    const cases: [Partial<CreateModelOptions>, string][] = [
+      [{ task: 'TEXT_GENERATION' as never }, "form: 'task' must be one of"],
+      [{ modelClass: 'not a class' }, "form: 'model_class' must be a class name"],
+      [{ dependencies: { 'Bad Name!': '1' } }, 'dependencies: "Bad Name!" is not an npm package name'],
+      [{ dependencies: { rafiki: '1' } }, 'dependencies: "rafiki" is provided by the server'],
+      [{ file: new Uint8Array(0) }, "'model_file_bytes' is required"],
+    ];
+    for (const [options, message] of cases) {
+      const error = await failure(upload(modelDev, { name: 'fields', ...options }));
+      expect({ status: error.status, message: error.message }).toEqual({ status: 400, message: expect.stringContaining(message) });
+    }
+    const noFile = await fetch(`${t.admin.url}/models`, { method: 'POST', headers: { authorization: `Bearer ${modelDev.token}` }, body: JSON.stringify({}) });
+    expect(noFile.status).toBe(415);
+  });
+
+  test('dependencies are installed once per distinct set; a package that does not exist is a 400 naming it', async () => {
+    const code = new TextEncoder().encode(`import isNumber from 'is-number';\nimport { TinyCentroid } from '${TEMPLATE}';\nexport class WithDep extends TinyCentroid { static check = isNumber(1); }\n`);
+    const first = await modelDev.createModel({ name: 'dep-1', task: 'TABULAR_CLASSIFICATION', file: code, modelClass: 'WithDep', dependencies: { 'is-number': '7.0.0' } });
+    expect(first.dependencies).toEqual({ 'is-number': '7.0.0' });
+    const folders = readdirSync(join(t.backend.dataDir, 'templates'));
+    const folder = folders.find((f) => existsSync(join(t.backend.dataDir, 'templates', f, 'node_modules/is-number')))!;
+    const installedAt = statSync(join(t.backend.dataDir, 'templates', folder, '.rafiki-installed')).mtimeMs;
+    await otherDev.createModel({ name: 'dep-2', task: 'TABULAR_CLASSIFICATION', file: code, modelClass: 'WithDep', dependencies: { 'is-number': '7.0.0' } });
+    expect(statSync(join(t.backend.dataDir, 'templates', folder, '.rafiki-installed')).mtimeMs).toBe(installedAt);
+    expect(readdirSync(join(t.backend.dataDir, 'templates'))).toEqual(folders);
+
+    const error = await failure(upload(modelDev, { name: 'ghost', dependencies: { 'rafiki-surely-no-such-package-4242': '1.0.0' } }));
+    expect(error.status).toBe(400);
+    expect(error.message).toContain('rafiki-surely-no-such-package-4242');
+  });
+
+  test('the Admin keeps serving others while a template that loops is being checked', async () => {
+    let checked = false;
+    const looping = failure(modelDev.createModel({ name: 'spin', task: 'TABULAR_CLASSIFICATION', file: new TextEncoder().encode('while (true) {}\n'), modelClass: 'Spin' }))
+      .finally(() => {
+        checked = true;
+      });
+    await Bun.sleep(500);
+    expect((await otherDev.getAvailableModels()).length).toBeGreaterThan(0);
+    // Answered while the check still runs (it takes the 5 s limit).
+    expect(checked).toBe(false);
+    expect((await looping).status).toBe(400);
+  });
+
+  test('two uploads at once are both checked and stored', async () => {
+    const [a, b] = await Promise.all([upload(modelDev, { name: 'parallel-a' }), upload(otherDev, { name: 'parallel-b' })]);
+    expect([a.name, b.name]).toEqual(['parallel-a', 'parallel-b']);
+  });
+});
