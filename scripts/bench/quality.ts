@@ -22,7 +22,8 @@ import { SoftmaxRegression } from '../../models/softmax_regression.ts';
 import { TabularMlp } from '../../models/tabular_mlp.ts';
 import { TabularMlpRegressor } from '../../models/tabular_mlp_regressor.ts';
 
-export const DATASETS_DIR = join(import.meta.dir, '../../../shared/datasets');
+// Copies of ../shared/datasets (see test/fixtures/README.md), so a clone runs alone.
+export const DATASETS_DIR = join(import.meta.dir, '../../test/fixtures');
 
 /** A CSV file's rows shuffled with `seed` and split 80/20, each part with the header, as bytes. */
 export function splitCsv(path: string, seed = 42): { train: Uint8Array; val: Uint8Array } {

@@ -10,7 +10,7 @@ import type { NetworkSpec } from './spec.ts';
 
 /** Iris standardised, classes as indices, in a seeded order (a tiny stand-in for the SDK loader). */
 function iris(): { x: Float32Array; y: Float32Array } {
-  const lines = readFileSync(join(import.meta.dir, '../../../../shared/datasets/iris.csv'), 'utf8').trim().split(/\r?\n/).slice(1);
+  const lines = readFileSync(join(import.meta.dir, '../../../test/fixtures/iris.csv'), 'utf8').trim().split(/\r?\n/).slice(1);
   const rows = lines.map((l) => l.split(','));
   const classes = [...new Set(rows.map((r) => r[4]!))].sort();
   const order = permutation(rows.length, createRandom(3));
