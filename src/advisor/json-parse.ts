@@ -1,0 +1,41 @@
+/**
+ * The Advisor's JSON bodies. Python's json module (what most training scripts
+ * use) writes a NaN or infinite score as the bare tokens NaN and Infinity, which
+ * JSON forbids; they are read here as null, a failed trial, instead of
+ * refusing the whole report.
+ */
+import { Elysia } from 'elysia';
+import { badRequest, RafikiError } from '../common/errors.ts';
+
+const NON_FINITE = /"(?:[^"\\]|\\.)*"|-?\bInfinity\b|\bNaN\b/g;
+
+/**
+ * JSON.parse, reading NaN, Infinity and -Infinity outside strings as null.
+ *
+ * @example
+ * parseLenientJson('{"score": NaN, "note": "NaN"}'); // { score: null, note: 'NaN' }
+ */
+export function parseLenientJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return JSON.parse(text.replace(NON_FINITE, (token) => (token.startsWith('"') ? token : 'null')));
+  }
+}
+
+/** Parses JSON bodies of at most `limit` bytes leniently and requires an object. */
+export const advisorJsonBody = (limit: number) =>
+  new Elysia({ name: 'rafiki.advisor-json-body', seed: limit }).onParse({ as: 'global' }, async ({ request, contentType }) => {
+    if (!contentType.startsWith('application/json')) return;
+    const text = await request.text();
+    if (text.length > limit) throw new RafikiError('PAYLOAD_TOO_LARGE', `the request body is larger than the limit of ${limit} bytes`);
+    if (text.trim() === '') return {};
+    let value: unknown;
+    try {
+      value = parseLenientJson(text);
+    } catch {
+      throw badRequest('the request body is not valid JSON');
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRequest('body must be a JSON object');
+    return value;
+  });
