@@ -53,4 +53,18 @@ describe.if(python)('Rafiki 0.2.0 Python client', () => {
     expect(steps.get_datasets).toEqual(['py-iris']);
     expect(steps.delete_model).toBe(steps.create_model.id);
   });
+
+  test('create_train_job, get_train_job, get_trials_of_train_job, get_best_trials_of_train_job, get_trial_logs, stop_train_job', async () => {
+    const steps = await python('train', join(import.meta.dir, 'fixtures/templates/tiny-centroid.ts'), join(import.meta.dir, 'fixtures/iris.csv'));
+    // Rafiki's client adds GPU_COUNT: 1 unless told otherwise; this machine has no GPU.
+    expect(steps.gpu_default.error.message).toBe('budget: GPU_COUNT is 1 but this Rafiki has no GPU; use 0');
+    expect(steps.create_train_job).toMatchObject({ app: 'py-app', app_version: 1 });
+    expect(steps.get_train_job.status).toBe('STOPPED');
+    expect(steps.get_trials_of_train_job).toHaveLength(3);
+    expect(steps.get_best_trials_of_train_job.length).toBeGreaterThan(0);
+    expect(steps.get_best_trials_of_train_job[0].score).toBeGreaterThan(0.5);
+    expect(Object.keys(steps.get_trial_logs).sort()).toEqual(['messages', 'metrics', 'plots']);
+    expect(steps.get_trial_logs.messages[0].message).toBe('fitted 3 centroids');
+    expect(steps.stop_train_job).toMatchObject({ app_version: 2, status: 'STOPPED' });
+  });
 });

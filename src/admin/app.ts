@@ -7,6 +7,7 @@ import { plainJson } from '../common/http-json.ts';
 import { adminContext, type AdminDeps } from './context.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { modelRoutes } from './routes/models.ts';
+import { trainJobRoutes } from './routes/train-jobs.ts';
 import { userRoutes } from './routes/users.ts';
 
 export function createAdminApp(deps: AdminDeps) {
@@ -27,7 +28,8 @@ export function createAdminApp(deps: AdminDeps) {
     })
     .use(userRoutes(deps))
     .use(modelRoutes(deps))
-    .use(datasetRoutes(deps));
+    .use(datasetRoutes(deps))
+    .use(trainJobRoutes(deps));
 }
 
 export type AdminApp = ReturnType<typeof createAdminApp>;

@@ -3,7 +3,10 @@ import { Elysia } from 'elysia';
 import type { Config } from '../common/config.ts';
 import type { TokenIssuer } from './auth/tokens.ts';
 import type { BlobStore } from './files/blob-store.ts';
+import type { ServicesManager } from './services/manager.ts';
 import type { TemplateFiles } from './services/template-files.ts';
+import type { TrainingManager } from './training/manager.ts';
+import type { Advisor } from '../advisor/client.ts';
 import type { Store } from './store/store.ts';
 
 export interface AdminDeps {
@@ -14,6 +17,9 @@ export interface AdminDeps {
   blobs: BlobStore;
   /** Template code and its installed dependencies, for the subprocesses that run it. */
   templates: TemplateFiles;
+  advisor: Advisor;
+  services: ServicesManager;
+  training: TrainingManager;
 }
 
 export const adminContext = (deps: AdminDeps) => new Elysia({ name: 'rafiki.admin-context', seed: deps }).decorate('deps', deps);

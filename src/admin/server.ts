@@ -10,7 +10,11 @@ import { TokenIssuer } from './auth/tokens.ts';
 import { ensureSuperadmin, type SuperadminOutcome } from './bootstrap.ts';
 import { ensureBuiltinModels } from './builtin-models.ts';
 import { BlobStore } from './files/blob-store.ts';
+import { httpAdvisor, localAdvisor } from '../advisor/client.ts';
+import { SessionStore } from '../advisor/sessions.ts';
+import { ServicesManager } from './services/manager.ts';
 import { TemplateFiles } from './services/template-files.ts';
+import { TrainingManager } from './training/manager.ts';
 import { openStore, type Store } from './store/store.ts';
 
 export interface RunningAdmin {
@@ -18,6 +22,7 @@ export interface RunningAdmin {
   port: number;
   store: Store;
   superadmin: SuperadminOutcome;
+  training: TrainingManager;
   stop(): Promise<void>;
 }
 
@@ -32,18 +37,18 @@ export async function startAdmin(config: Config): Promise<RunningAdmin> {
   try {
     const superadmin = await ensureSuperadmin(store, config);
     const tokens = new TokenIssuer(jwtSecret(config.dataDir, config.jwtSecret), config.tokenTtlSeconds);
-    const deps = {
-      store,
-      tokens,
-      config,
-      blobs: new BlobStore(join(config.dataDir, 'datasets')),
-      templates: new TemplateFiles(join(config.dataDir, 'templates')),
-    };
+    const blobs = new BlobStore(join(config.dataDir, 'datasets'));
+    const templates = new TemplateFiles(join(config.dataDir, 'templates'));
+    const advisor = config.advisorUrl ? httpAdvisor(config.advisorUrl) : localAdvisor(new SessionStore());
+    const services = new ServicesManager(store.services, { host: config.publicHost, memoryLimitBytes: config.workerMemoryBytes });
+    const training = new TrainingManager({ store, advisor, services, templates, blobs });
+    const deps = { store, tokens, config, blobs, templates, advisor, services, training };
     if (config.builtinModels) {
       const superadminUser = await store.users.byEmail(config.superadminEmail);
       if (superadminUser) await ensureBuiltinModels(deps, superadminUser.id);
     }
     const app = createAdminApp(deps);
+    await training.resumeAll();
     // Uploads are streamed and capped by their routes; Bun's own cap must be above theirs.
     const server = Bun.serve({
       hostname: config.host,
@@ -57,8 +62,11 @@ export async function startAdmin(config: Config): Promise<RunningAdmin> {
       port,
       store,
       superadmin,
+      training,
       async stop() {
         await server.stop(true);
+        await training.suspendAll();
+        await services.stopAll();
         await store.close();
       },
     };

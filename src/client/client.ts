@@ -10,7 +10,9 @@ import { createReadStream } from 'node:fs';
 import type { AccessRight, Task, UserType } from '../common/domain.ts';
 import type { DatasetJson } from '../admin/schemas/datasets.ts';
 import type { ModelJson } from '../admin/schemas/models.ts';
+import type { CreateTrainJobRequest, TrainJobJson, TrialJson, TrialLogsJson } from '../admin/schemas/train-jobs.ts';
 import type { TokenJson, UserJson } from '../admin/schemas/users.ts';
+import type { Model, ModelClass, Params } from '../model/model.ts';
 import { RafikiClientError } from './errors.ts';
 import { AdminHttp } from './http.ts';
 import { multipartBody } from './multipart.ts';
@@ -30,6 +32,17 @@ export interface CreateModelOptions {
   modelClass: string;
   dependencies?: Record<string, string>;
   accessRight?: AccessRight;
+}
+
+export interface CreateTrainJobOptions {
+  app: string;
+  task: Task;
+  trainDatasetId: string;
+  valDatasetId: string;
+  /** The templates to tune. */
+  modelIds: string[];
+  budget?: CreateTrainJobRequest['budget'];
+  trainArgs?: CreateTrainJobRequest['train_args'];
 }
 
 export type CreateDatasetOptions = { name: string; task: Task } & ({ file: Upload; url?: never } | { url: string; file?: never });
@@ -133,5 +146,74 @@ export class Client {
 
   deleteDataset(id: string): Promise<DatasetJson> {
     return this.http.request('DELETE', `/datasets/${encodeURIComponent(id)}`);
+  }
+
+  /** Starts a train job: each template is tuned within the budget (per template). */
+  createTrainJob(options: CreateTrainJobOptions): Promise<TrainJobJson> {
+    const body: CreateTrainJobRequest = {
+      app: options.app,
+      task: options.task,
+      train_dataset_id: options.trainDatasetId,
+      val_dataset_id: options.valDatasetId,
+      model_ids: options.modelIds,
+      ...(options.budget ? { budget: options.budget } : {}),
+      ...(options.trainArgs ? { train_args: options.trainArgs } : {}),
+    };
+    return this.http.request('POST', '/train_jobs', { json: body });
+  }
+
+  /** Train jobs of one app, or all of a user's (an admin may name another user). */
+  getTrainJobs(filter: { app?: string; userId?: string } = {}): Promise<TrainJobJson[]> {
+    return filter.app === undefined
+      ? this.http.request('GET', '/train_jobs', { query: { user_id: filter.userId } })
+      : this.http.request('GET', `/train_jobs/${encodeURIComponent(filter.app)}`);
+  }
+
+  /** A train job with its sub-jobs and workers; version -1 is the latest. */
+  getTrainJob(app: string, appVersion = -1): Promise<TrainJobJson> {
+    return this.http.request('GET', `/train_jobs/${encodeURIComponent(app)}/${appVersion}`);
+  }
+
+  stopTrainJob(app: string, appVersion = -1): Promise<TrainJobJson> {
+    return this.http.request('POST', `/train_jobs/${encodeURIComponent(app)}/${appVersion}/stop`);
+  }
+
+  getTrials(app: string, appVersion = -1): Promise<TrialJson[]> {
+    return this.http.request('GET', `/train_jobs/${encodeURIComponent(app)}/${appVersion}/trials`);
+  }
+
+  /** Completed trials by descending score. */
+  getBestTrials(app: string, appVersion = -1, maxCount = 2): Promise<TrialJson[]> {
+    return this.http.request('GET', `/train_jobs/${encodeURIComponent(app)}/${appVersion}/trials`, { query: { type: 'best', max_count: maxCount } });
+  }
+
+  getTrial(id: string): Promise<TrialJson> {
+    return this.http.request('GET', `/trials/${encodeURIComponent(id)}`);
+  }
+
+  getTrialLogs(id: string): Promise<TrialLogsJson> {
+    return this.http.request('GET', `/trials/${encodeURIComponent(id)}/logs`);
+  }
+
+  /** The trial's parameters, decoded from the SDK's binary format. */
+  async getTrialParameters(id: string): Promise<Params> {
+    const { decodeParams } = await import('../model/params.ts');
+    return decodeParams(await this.http.request<Uint8Array>('GET', `/trials/${encodeURIComponent(id)}/parameters`, { binary: true }));
+  }
+
+  /**
+   * A trained instance of a trial's template in this process, ready to predict:
+   * built with the trial's knobs and loaded with its parameters.
+   *
+   * @example
+   * const { TabularMlp } = await import('./models/tabular_mlp.ts');
+   * const model = await client.loadTrialModel(trialId, TabularMlp);
+   * console.log(await model.predict([{ sepal_length: 5.1, ... }]));
+   */
+  async loadTrialModel<M extends Model>(id: string, template: ModelClass<M>): Promise<M> {
+    const [trial, params] = await Promise.all([this.getTrial(id), this.getTrialParameters(id)]);
+    const model = new template(trial.knobs);
+    model.loadParameters(params);
+    return model;
   }
 }

@@ -1,5 +1,6 @@
-export { Client, type ClientOptions, type CreateDatasetOptions, type CreateModelOptions, type CurrentUser, type Upload } from './client.ts';
+export { Client, type ClientOptions, type CreateDatasetOptions, type CreateModelOptions, type CreateTrainJobOptions, type CurrentUser, type Upload } from './client.ts';
 export { RafikiClientError } from './errors.ts';
 export type { UserJson, TokenJson } from '../admin/schemas/users.ts';
 export type { ModelJson } from '../admin/schemas/models.ts';
 export type { DatasetJson } from '../admin/schemas/datasets.ts';
+export type { TrainJobJson, TrialJson, TrialLogsJson } from '../admin/schemas/train-jobs.ts';

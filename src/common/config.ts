@@ -26,6 +26,8 @@ export interface Config {
   /** Largest JSON or form body the Admin accepts, uploads apart. */
   maxBodyBytes: number;
   maxDatasetBytes: number;
+  /** Resident memory above which a worker process is killed. */
+  workerMemoryBytes: number;
   /** Whether the first start creates the built-in templates of models/. */
   builtinModels: boolean;
   /** How long loading an uploaded template may take before it is refused. */
@@ -125,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
     tokenTtlSeconds: integer(env, 'RAFIKI_TOKEN_TTL_SECONDS', 3600, { min: 1 }),
     maxBodyBytes: integer(env, 'RAFIKI_MAX_BODY_KB', 1024, { min: 1 }) * 1024,
     maxDatasetBytes: integer(env, 'RAFIKI_MAX_DATASET_MB', 1024, { min: 1 }) * 1024 * 1024,
+    workerMemoryBytes: integer(env, 'RAFIKI_WORKER_MEMORY_MB', 2048, { min: 64 }) * 1024 * 1024,
     builtinModels: boolean(env, 'RAFIKI_BUILTIN_MODELS', true),
     templateCheckMs: integer(env, 'RAFIKI_TEMPLATE_CHECK_SECONDS', 20, { min: 1 }) * 1000,
     datasetCheckMs: integer(env, 'RAFIKI_DATASET_CHECK_SECONDS', 600, { min: 1 }) * 1000,

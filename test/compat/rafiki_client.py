@@ -59,6 +59,28 @@ class Client:
     def delete_model(self, model_id):
         return self._delete('/models/{}'.format(model_id))
 
+    def create_train_job(self, app, task, train_dataset_id, val_dataset_id, budget, models=None):
+        if models is None:
+            models = [x['id'] for x in self.get_available_models(task)]
+        budget = {'TIME_HOURS': 0.1, 'GPU_COUNT': 1, **budget}
+        return self._post('/train_jobs', json={'app': app, 'task': task, 'train_dataset_id': train_dataset_id,
+                                                'val_dataset_id': val_dataset_id, 'budget': budget, 'model_ids': models})
+
+    def get_train_job(self, app, app_version=-1):
+        return self._get('/train_jobs/{}/{}'.format(app, app_version))
+
+    def get_trials_of_train_job(self, app, app_version=-1):
+        return self._get('/train_jobs/{}/{}/trials'.format(app, app_version))
+
+    def get_best_trials_of_train_job(self, app, app_version=-1, max_count=2):
+        return self._get('/train_jobs/{}/{}/trials'.format(app, app_version), params={'type': 'best', 'max_count': max_count})
+
+    def get_trial_logs(self, trial_id):
+        return self._get('/trials/{}/logs'.format(trial_id))
+
+    def stop_train_job(self, app, app_version=-1):
+        return self._post('/train_jobs/{}/{}/stop'.format(app, app_version))
+
     def _headers(self):
         return {'Authorization': 'Bearer ' + self._token} if self._token is not None else {}
 
@@ -113,12 +135,40 @@ def models_and_datasets(client, template_path, csv_path):
     out('delete_model', client.delete_model(model['id'])['id'])
 
 
+def train(client, template_path, csv_path):
+    import time
+    model = client.create_model('py-train', 'TABULAR_CLASSIFICATION', template_path, 'TinyCentroid')
+    dataset = client.create_dataset('py-iris', 'TABULAR_CLASSIFICATION', dataset_path=csv_path)
+    try:
+        client.create_train_job('py-app', 'TABULAR_CLASSIFICATION', dataset['id'], dataset['id'], {'MODEL_TRIAL_COUNT': 3}, [model['id']])
+    except RuntimeError as error:
+        out('gpu_default', json.loads(str(error)))
+    job = client.create_train_job('py-app', 'TABULAR_CLASSIFICATION', dataset['id'], dataset['id'],
+                                  {'MODEL_TRIAL_COUNT': 3, 'GPU_COUNT': 0}, [model['id']])
+    out('create_train_job', job)
+    for _ in range(600):
+        job = client.get_train_job('py-app')
+        if job['status'] in ('STOPPED', 'ERRORED'):
+            break
+        time.sleep(0.1)
+    out('get_train_job', job)
+    trials = client.get_trials_of_train_job('py-app')
+    out('get_trials_of_train_job', trials)
+    out('get_best_trials_of_train_job', client.get_best_trials_of_train_job('py-app', max_count=2))
+    out('get_trial_logs', client.get_trial_logs(trials[0]['id']))
+    second = client.create_train_job('py-app', 'TABULAR_CLASSIFICATION', dataset['id'], dataset['id'],
+                                     {'MODEL_TRIAL_COUNT': 1000, 'GPU_COUNT': 0}, [model['id']])
+    out('stop_train_job', client.stop_train_job('py-app', second['app_version']))
+
+
 def main():
     url, email, password, scenario = sys.argv[1:5]
     client = Client(url)
     out('login', client.login(email, password))
     if scenario == 'users':
         users(client)
+    elif scenario == 'train':
+        train(client, *sys.argv[5:7])
     else:
         models_and_datasets(client, *sys.argv[5:7])
 

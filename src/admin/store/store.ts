@@ -5,17 +5,26 @@
 import { openDatabase, type Database, type OpenDatabaseOptions } from './database.ts';
 import { DatasetStore } from './datasets.ts';
 import { ModelStore } from './models.ts';
+import { ServiceStore } from './services.ts';
+import { TrainJobStore } from './train-jobs.ts';
+import { TrialStore } from './trials.ts';
 import { UserStore } from './users.ts';
 
 export class Store {
   readonly users: UserStore;
   readonly models: ModelStore;
   readonly datasets: DatasetStore;
+  readonly trainJobs: TrainJobStore;
+  readonly trials: TrialStore;
+  readonly services: ServiceStore;
 
   constructor(readonly db: Database) {
     this.users = new UserStore(db.sql);
     this.models = new ModelStore(db.sql);
     this.datasets = new DatasetStore(db.sql);
+    this.trainJobs = new TrainJobStore(db.sql);
+    this.trials = new TrialStore(db.sql);
+    this.services = new ServiceStore(db.sql);
   }
 
   get kind(): Database['kind'] {

@@ -1,0 +1,154 @@
+/** /train_jobs and /trials: start, follow and stop train jobs; their trials, logs and parameters. */
+import { Elysia, t } from 'elysia';
+import { DEVELOPER_TYPES } from '../../common/domain.ts';
+import { badRequest, conflict, forbidden, notFound } from '../../common/errors.ts';
+import type { LogEntry } from '../../worker/train/protocol.ts';
+import { isAdmin, visibleModelOr404 } from '../access.ts';
+import { guard, type Caller } from '../auth/guard.ts';
+import type { AdminDeps } from '../context.ts';
+import {
+  AppParams, AppVersionParams, CreateTrainJobBody, TrainJobResponse, TrialLogsResponse, TrialResponse, TrialsQuery, UserQuery,
+  type CreateTrainJobRequest,
+} from '../schemas/train-jobs.ts';
+import type { TrainJobRecord } from '../store/train-jobs.ts';
+import type { TrialRecord } from '../store/trials.ts';
+
+const DEFAULT_BUDGET = { MODEL_TRIAL_COUNT: -1, TIME_HOURS: 0.1, WORKER_COUNT: 1, GPU_COUNT: 0 };
+
+export function trainJobJson(job: TrainJobRecord) {
+  return {
+    id: job.id,
+    user_id: job.userId,
+    app: job.app,
+    app_version: job.appVersion,
+    task: job.task,
+    train_dataset_id: job.trainDatasetId,
+    val_dataset_id: job.valDatasetId,
+    budget: job.budget,
+    train_args: job.trainArgs,
+    status: job.status,
+    error: job.error,
+    datetime_started: job.startedAt.toISOString(),
+    datetime_stopped: job.stoppedAt?.toISOString() ?? null,
+  };
+}
+
+export function trialJson(trial: TrialRecord, job: Pick<TrainJobRecord, 'app' | 'appVersion'>) {
+  return {
+    id: trial.id,
+    no: trial.no,
+    app: job.app,
+    app_version: job.appVersion,
+    model_id: trial.modelId,
+    model_name: trial.modelName,
+    knobs: trial.knobs,
+    status: trial.status,
+    score: trial.score,
+    error: trial.error,
+    worker_id: trial.workerId,
+    datetime_started: trial.startedAt.toISOString(),
+    datetime_stopped: trial.stoppedAt?.toISOString() ?? null,
+  };
+}
+
+/** Rafiki's logs shape: plots defined, metrics logged (each with its time), messages. */
+export function logsJson(entries: LogEntry[]) {
+  return {
+    plots: entries.flatMap((e) => (e.kind === 'PLOT' ? [{ title: e.title, metrics: e.metrics, x_axis: e.xAxis }] : [])),
+    metrics: entries.flatMap((e) => (e.kind === 'METRICS' ? [{ time: e.time, ...e.metrics }] : [])),
+    messages: entries.flatMap((e) => (e.kind === 'MESSAGE' ? [{ time: e.time, message: e.message }] : [])),
+  };
+}
+
+async function validateJob(deps: AdminDeps, caller: Caller, body: CreateTrainJobRequest) {
+  const budget = { ...DEFAULT_BUDGET, ...body.budget };
+  if (budget.GPU_COUNT > 0) throw badRequest(`budget: GPU_COUNT is ${budget.GPU_COUNT} but this Rafiki has no GPU; use 0`);
+  for (const [field, id] of [['train_dataset_id', body.train_dataset_id], ['val_dataset_id', body.val_dataset_id]] as const) {
+    // The caller's own datasets only, admins included: a job reads its owner's data.
+    const dataset = await deps.store.datasets.byId(id);
+    if (!dataset || dataset.userId !== caller.id) throw notFound(`${field}: dataset ${id} not found among your datasets`);
+    if (dataset.task !== body.task) throw badRequest(`${field}: dataset ${dataset.name} is for ${dataset.task}, not ${body.task}`);
+  }
+  if (new Set(body.model_ids).size !== body.model_ids.length) throw badRequest('model_ids: a model is listed twice');
+  for (const id of body.model_ids) {
+    const model = visibleModelOr404(caller, await deps.store.models.byId(id), id);
+    if (model.task !== body.task) throw badRequest(`model_ids: model ${model.name} is for ${model.task}, not ${body.task}`);
+  }
+  return budget;
+}
+
+export const trainJobRoutes = (deps: AdminDeps) => {
+  const jobOf = async (caller: Caller, app: string, version: number) => {
+    const job = await deps.store.trainJobs.byApp(caller.id, app, version);
+    if (!job) throw notFound(`no train job of app ${app}${version === -1 ? '' : ` version ${version}`}`);
+    return job;
+  };
+  const withSubJobs = async (job: TrainJobRecord) => ({
+    ...trainJobJson(job),
+    sub_train_jobs: await Promise.all((await deps.store.trainJobs.subJobs(job.id)).map(async (sub) => ({
+      id: sub.id,
+      model_id: sub.modelId,
+      model_name: (await deps.store.models.byId(sub.modelId))?.name ?? sub.modelId,
+      status: sub.status,
+      error: sub.error,
+      trials: (await deps.store.trials.ofSubJob(sub.id)).length,
+      workers: (await deps.store.services.ofSubJob(sub.id)).map((s) => ({ service_id: s.id, status: s.status, pid: s.pid, error: s.error })),
+    }))),
+  });
+  const trialOf = async (caller: Caller, id: string) => {
+    const trial = await deps.store.trials.byId(id);
+    const job = trial ? await deps.store.trainJobs.byId(trial.trainJobId) : null;
+    if (!trial || !job || !(job.userId === caller.id || isAdmin(caller))) throw notFound(`trial ${id} not found`);
+    return { trial, job };
+  };
+  const TrialId = t.Object({ id: t.String({ format: 'uuid', expected: 'a trial id' }) });
+
+  return new Elysia()
+    .use(guard(deps))
+    .post('/train_jobs', async ({ body, caller }) => {
+      const budget = await validateJob(deps, caller, body);
+      const job = await deps.store.trainJobs.create({
+        userId: caller.id, app: body.app, task: body.task, trainDatasetId: body.train_dataset_id, valDatasetId: body.val_dataset_id,
+        budget, trainArgs: body.train_args ?? {}, modelIds: body.model_ids,
+      });
+      if (!job) throw conflict(`app ${body.app} already has a running train job; stop it first`);
+      deps.training.start(job);
+      return trainJobJson(job);
+    }, { roles: DEVELOPER_TYPES, body: CreateTrainJobBody, response: { 200: TrainJobResponse }, detail: { summary: 'Start a train job', tags: ['train jobs'] } })
+    .get('/train_jobs', async ({ query, caller }) => {
+      const userId = query.user_id ?? caller.id;
+      if (userId !== caller.id && !isAdmin(caller)) throw forbidden("only admins list other users' train jobs");
+      return (await deps.store.trainJobs.ofUser(userId)).map(trainJobJson);
+    }, { roles: DEVELOPER_TYPES, query: UserQuery, response: { 200: t.Array(TrainJobResponse) }, detail: { summary: "A user's train jobs", tags: ['train jobs'] } })
+    .get('/train_jobs/:app', async ({ params, caller }) => (await deps.store.trainJobs.ofUser(caller.id, params.app)).map(trainJobJson),
+      { roles: DEVELOPER_TYPES, params: AppParams, response: { 200: t.Array(TrainJobResponse) }, detail: { summary: "An app's train jobs", tags: ['train jobs'] } })
+    .get('/train_jobs/:app/:app_version', async ({ params, caller }) => withSubJobs(await jobOf(caller, params.app, params.app_version)),
+      { roles: DEVELOPER_TYPES, params: AppVersionParams, response: { 200: TrainJobResponse }, detail: { summary: 'A train job with its sub-jobs and workers (-1: the latest)', tags: ['train jobs'] } })
+    .post('/train_jobs/:app/:app_version/stop', async ({ params, caller }) => {
+      const job = await jobOf(caller, params.app, params.app_version);
+      if (job.status !== 'STARTED' && job.status !== 'RUNNING') throw conflict(`train job ${job.app} v${job.appVersion} is already ${job.status}`);
+      await deps.training.stop(job.id);
+      return trainJobJson((await deps.store.trainJobs.byId(job.id))!);
+    }, { roles: DEVELOPER_TYPES, params: AppVersionParams, response: { 200: TrainJobResponse }, detail: { summary: 'Stop a train job', tags: ['train jobs'] } })
+    .get('/train_jobs/:app/:app_version/trials', async ({ params, query, caller }) => {
+      const job = await jobOf(caller, params.app, params.app_version);
+      const trials = query.type === 'best'
+        ? await deps.store.trials.best(job.id, query.max_count ?? 2)
+        : await deps.store.trials.ofTrainJob(job.id);
+      return trials.map((trial) => trialJson(trial, job));
+    }, { roles: DEVELOPER_TYPES, params: AppVersionParams, query: TrialsQuery, response: { 200: t.Array(TrialResponse) }, detail: { summary: 'Trials of a train job, or the best (type=best&max_count=N)', tags: ['trials'] } })
+    .get('/trials/:id', async ({ params, caller }) => {
+      const { trial, job } = await trialOf(caller, params.id);
+      return trialJson(trial, job);
+    }, { roles: DEVELOPER_TYPES, params: TrialId, response: { 200: TrialResponse }, detail: { summary: 'A trial', tags: ['trials'] } })
+    .get('/trials/:id/logs', async ({ params, caller }) => {
+      const { trial } = await trialOf(caller, params.id);
+      return logsJson(await deps.store.trials.logs(trial.id));
+    }, { roles: DEVELOPER_TYPES, params: TrialId, response: { 200: TrialLogsResponse }, detail: { summary: "A trial's logs: plots, metrics, messages", tags: ['trials'] } })
+    .get('/trials/:id/parameters', async ({ params, caller }) => {
+      const { trial } = await trialOf(caller, params.id);
+      const saved = await deps.store.trials.parameters(trial.id);
+      if (!saved) throw notFound(`trial ${trial.id} has no saved parameters (it is ${trial.status})`);
+      return new Response(saved.params as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream' } });
+    }, { roles: DEVELOPER_TYPES, params: TrialId, detail: { summary: "A trial's parameters, in the SDK's binary format", tags: ['trials'] } });
+};

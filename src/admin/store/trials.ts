@@ -1,0 +1,107 @@
+/** Trials: one trained set of knobs, with its score, logs and saved parameters. */
+import type { TrialStatus } from '../../common/domain.ts';
+import type { Knobs } from '../../model/knobs.ts';
+import type { LogEntry } from '../../worker/train/protocol.ts';
+import type { Sql } from './database.ts';
+
+export interface TrialRecord {
+  id: string;
+  subTrainJobId: string;
+  trainJobId: string;
+  no: number;
+  modelId: string;
+  modelName: string;
+  knobs: Knobs;
+  status: TrialStatus;
+  score: number | null;
+  error: string | null;
+  workerId: string | null;
+  startedAt: Date;
+  stoppedAt: Date | null;
+}
+
+interface TrialRow {
+  id: string; sub_train_job_id: string; train_job_id: string; no: number; model_id: string; model_name: string;
+  knobs: Knobs; status: TrialStatus; score: number | null; error: string | null; worker_id: string | null;
+  started_at: Date; stopped_at: Date | null;
+}
+
+const toTrial = (r: TrialRow): TrialRecord => ({
+  id: r.id, subTrainJobId: r.sub_train_job_id, trainJobId: r.train_job_id, no: r.no, modelId: r.model_id,
+  modelName: r.model_name, knobs: r.knobs, status: r.status, score: r.score, error: r.error, workerId: r.worker_id,
+  startedAt: r.started_at, stoppedAt: r.stopped_at,
+});
+
+export class TrialStore {
+  constructor(private readonly sql: Sql) {}
+
+  private select(where: ReturnType<Sql>) {
+    return this.sql<TrialRow[]>`
+      select t.*, s.train_job_id, m.name as model_name
+      from trials t join sub_train_jobs s on s.id = t.sub_train_job_id join models m on m.id = t.model_id
+      ${where}`;
+  }
+
+  async start(input: { subTrainJobId: string; no: number; modelId: string; knobs: Knobs; workerId: string | null }): Promise<TrialRecord> {
+    const [row] = await this.sql<{ id: string }[]>`
+      insert into trials (sub_train_job_id, no, model_id, knobs, status, worker_id)
+      values (${input.subTrainJobId}, ${input.no}, ${input.modelId}, ${this.sql.json(input.knobs)}, 'RUNNING', ${input.workerId})
+      returning id`;
+    return (await this.byId(row!.id))!;
+  }
+
+  async byId(id: string): Promise<TrialRecord | null> {
+    const [row] = await this.select(this.sql`where t.id = ${id}`);
+    return row ? toTrial(row) : null;
+  }
+
+  async ofTrainJob(trainJobId: string): Promise<TrialRecord[]> {
+    return (await this.select(this.sql`where s.train_job_id = ${trainJobId} order by t.started_at, t.no`)).map(toTrial);
+  }
+
+  /** Completed trials by descending score. */
+  async best(trainJobId: string, maxCount: number): Promise<TrialRecord[]> {
+    return (await this.select(this.sql`where s.train_job_id = ${trainJobId} and t.status = 'COMPLETED' and t.score is not null
+      order by t.score desc, t.started_at limit ${maxCount}`)).map(toTrial);
+  }
+
+  async ofSubJob(subTrainJobId: string): Promise<TrialRecord[]> {
+    return (await this.select(this.sql`where t.sub_train_job_id = ${subTrainJobId} order by t.no`)).map(toTrial);
+  }
+
+  /** Stores a trial's end: its score and parameters when it has them, in one transaction. */
+  async finish(id: string, end: { status: TrialStatus; score?: number | null; error?: string | null; params?: Uint8Array; onnx?: Uint8Array | null }): Promise<void> {
+    await this.sql.begin(async (tx) => {
+      await tx`update trials set status = ${end.status}, score = ${end.score ?? null}, error = ${end.error ?? null}, stopped_at = now()
+        where id = ${id}`;
+      if (end.params) {
+        await tx`insert into trial_parameters (trial_id, params, onnx) values (${id}, ${end.params}, ${end.onnx ?? null})
+          on conflict (trial_id) do update set params = excluded.params, onnx = excluded.onnx`;
+      }
+    });
+  }
+
+  /** Trials left RUNNING by a process that is gone become ERRORED with `reason`. */
+  async interruptRunning(reason: string, subTrainJobId?: string): Promise<number> {
+    const rows = await this.sql`update trials set status = 'ERRORED', error = ${reason}, stopped_at = now()
+      where status in ('RUNNING', 'PENDING') ${subTrainJobId ? this.sql`and sub_train_job_id = ${subTrainJobId}` : this.sql``}
+      returning id`;
+    return rows.length;
+  }
+
+  async addLog(trialId: string, entry: LogEntry): Promise<void> {
+    const { kind, time, ...data } = entry;
+    await this.sql`insert into trial_logs (trial_id, logged_at, kind, data) values (${trialId}, ${time}, ${kind}, ${this.sql.json(data as never)})`;
+  }
+
+  async logs(trialId: string): Promise<LogEntry[]> {
+    const rows = await this.sql<{ kind: LogEntry['kind']; logged_at: Date; data: Record<string, unknown> }[]>`
+      select kind, logged_at, data from trial_logs where trial_id = ${trialId} order by id`;
+    return rows.map((r) => ({ kind: r.kind, time: r.logged_at.toISOString(), ...r.data }) as LogEntry);
+  }
+
+  async parameters(trialId: string): Promise<{ params: Uint8Array; onnx: Uint8Array | null } | null> {
+    const [row] = await this.sql<{ params: Uint8Array; onnx: Uint8Array | null }[]>`select params, onnx from trial_parameters where trial_id = ${trialId}`;
+    return row ? { params: new Uint8Array(row.params), onnx: row.onnx ? new Uint8Array(row.onnx) : null } : null;
+  }
+}

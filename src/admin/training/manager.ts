@@ -1,0 +1,73 @@
+/**
+ * Train jobs in this Admin process: starts a runner per active sub-job, stops
+ * jobs on request, suspends them at shutdown and resumes them at the next start
+ * (everything needed to resume is in the store).
+ */
+import type { TrainJobRecord } from '../store/train-jobs.ts';
+import { INTERRUPTED, SubJobRunner, type RunnerDeps } from './sub-job-runner.ts';
+
+interface RunningJob {
+  runners: SubJobRunner[];
+  done: Promise<void>;
+  /** Set when a stop or suspend came before the runners existed. */
+  ending: 'stop' | 'suspend' | null;
+}
+
+function end(entry: RunningJob, how: 'stop' | 'suspend'): void {
+  entry.ending = how;
+  for (const runner of entry.runners) how === 'stop' ? runner.stop() : runner.suspend();
+}
+
+export class TrainingManager {
+  private readonly running = new Map<string, RunningJob>();
+
+  constructor(private readonly deps: RunnerDeps) {}
+
+  /** Runs the job's active sub-jobs in the background. */
+  start(job: TrainJobRecord): void {
+    if (this.running.has(job.id)) return;
+    const deadline = job.startedAt.getTime() + job.budget.TIME_HOURS * 3_600_000;
+    const entry: RunningJob = { runners: [], done: Promise.resolve(), ending: null };
+    this.running.set(job.id, entry);
+    entry.done = (async () => {
+      const subs = (await this.deps.store.trainJobs.subJobs(job.id)).filter((s) => s.status === 'STARTED' || s.status === 'RUNNING');
+      entry.runners = subs.map((sub) => new SubJobRunner(this.deps, job, sub, deadline));
+      if (entry.ending) end(entry, entry.ending);
+      await Promise.all(entry.runners.map((r) => r.run()));
+      await this.deps.store.trainJobs.refreshStatus(job.id);
+    })().catch((error) => console.error(`train job ${job.app} v${job.appVersion} failed:`, error))
+      .finally(() => this.running.delete(job.id));
+  }
+
+  /** Stops a job and waits until its trials and workers have ended. */
+  async stop(jobId: string): Promise<void> {
+    const entry = this.running.get(jobId);
+    if (entry) {
+      end(entry, 'stop');
+      await entry.done;
+    }
+    for (const sub of await this.deps.store.trainJobs.subJobs(jobId)) {
+      if (sub.status === 'STARTED' || sub.status === 'RUNNING') await this.deps.store.trainJobs.setSubStatus(sub.id, 'STOPPED');
+    }
+    await this.deps.store.trainJobs.refreshStatus(jobId);
+  }
+
+  /** Waits for a job to end by itself (its budget), for tests and scripts. */
+  async settled(jobId: string): Promise<void> {
+    await this.running.get(jobId)?.done;
+  }
+
+  /** At start: what a previous process left running is marked interrupted, and active jobs go on. */
+  async resumeAll(): Promise<void> {
+    await this.deps.store.trials.interruptRunning(INTERRUPTED);
+    await this.deps.store.services.endOrphans('the Admin that started it stopped');
+    for (const job of await this.deps.store.trainJobs.active()) this.start(job);
+  }
+
+  /** At shutdown: ends the work here, leaving the jobs to resume at the next start. */
+  async suspendAll(): Promise<void> {
+    const entries = [...this.running.values()];
+    for (const entry of entries) end(entry, 'suspend');
+    await Promise.all(entries.map((e) => e.done));
+  }
+}

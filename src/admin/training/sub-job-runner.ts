@@ -1,0 +1,214 @@
+/**
+ * Runs one sub-job (one template of a train job): an Advisor session proposes
+ * knobs, `WORKER_COUNT` workers train them, every trial is stored with its logs
+ * and parameters, and the score goes back to the Advisor, until the budget ends,
+ * the job is stopped, or too many trials fail in a row.
+ */
+import type { Advisor } from '../../advisor/client.ts';
+import type { KnobConfig } from '../../model/knobs.ts';
+import type { TrainHostApi } from '../../worker/train/protocol.ts';
+import type { BlobStore } from '../files/blob-store.ts';
+import type { ServicesManager } from '../services/manager.ts';
+import type { TemplateFiles } from '../services/template-files.ts';
+import type { Store } from '../store/store.ts';
+import type { SubTrainJobRecord, TrainJobRecord } from '../store/train-jobs.ts';
+import { TrainWorkerHandle, type TrialResult } from './train-worker-handle.ts';
+
+export interface RunnerDeps {
+  store: Store;
+  advisor: Advisor;
+  services: ServicesManager;
+  templates: TemplateFiles;
+  blobs: BlobStore;
+}
+
+/** Trials failing in a row after which a sub-job gives up. */
+export const MAX_CONSECUTIVE_ERRORS = 5;
+/** Times a dead worker is started again before its slot is given up. */
+export const MAX_WORKER_RESTARTS = 3;
+/** What a trial running when the Admin stopped is marked with. */
+export const INTERRUPTED = 'interrupted: the Admin stopped while it ran';
+/** How long a running trial may go on past the time budget. */
+export const DEADLINE_GRACE_MS = 10_000;
+
+type Ending = { kind: 'stop' } | { kind: 'deadline' };
+
+/**
+ * ASHA, with its first rung at a ninth of the most epochs a template may train
+ * (its `epochs` knob), since a rung at epoch 1 ranks trials by how fast they start
+ * rather than how well they end (measured in scripts/bench/advisor.ts).
+ */
+export function stoppingFor(knobConfig: KnobConfig): { type: 'asha'; min_resource: number } {
+  const epochs = knobConfig.epochs;
+  const most = epochs?.type === 'integer' ? epochs.max : epochs?.type === 'fixed' && typeof epochs.value === 'number' ? epochs.value : 9;
+  return { type: 'asha', min_resource: Math.max(1, Math.floor(most / 9)) };
+}
+
+export class SubJobRunner {
+  private stopping = false;
+  private readonly workers = new Set<TrainWorkerHandle>();
+  private consecutiveErrors = 0;
+  private lastError = '';
+  private readonly trialNumbers = new Map<string, number>();
+  private readonly stopped: Promise<Ending>;
+  private signalStop!: () => void;
+  private session: string | undefined;
+
+  constructor(private readonly deps: RunnerDeps, private readonly job: TrainJobRecord, private readonly sub: SubTrainJobRecord, private readonly deadline: number) {
+    this.stopped = new Promise<Ending>((resolve) => {
+      this.signalStop = () => resolve({ kind: 'stop' });
+    });
+  }
+
+  private suspending = false;
+
+  /** Ends the sub-job: running trials are ended and stored as TERMINATED. */
+  stop(): void {
+    this.stopping = true;
+    this.signalStop();
+  }
+
+  /**
+   * Ends the work of this process (the Admin is shutting down) but not the sub-job:
+   * running trials are stored as ERRORED ("interrupted") and the next start resumes it.
+   */
+  suspend(): void {
+    this.suspending = true;
+    this.stop();
+  }
+
+  async run(): Promise<void> {
+    const { store } = this.deps;
+    let failure: string | null = null;
+    try {
+      const model = await store.models.byId(this.sub.modelId);
+      const code = await store.models.code(this.sub.modelId);
+      const train = await store.datasets.byId(this.job.trainDatasetId);
+      const val = await store.datasets.byId(this.job.valDatasetId);
+      if (!model || !code || !train || !val) throw new Error('its template or a dataset no longer exists');
+      const folder = await this.deps.templates.prepare(model.dependencies);
+      const templatePath = this.deps.templates.write(folder, code);
+      await this.openSession(model.knobConfig);
+      await store.trainJobs.setSubStatus(this.sub.id, 'RUNNING');
+      await store.trainJobs.refreshStatus(this.job.id);
+      const setup = {
+        templatePath, className: model.modelClass, task: this.job.task,
+        trainPath: this.deps.blobs.pathOf(train.sha256), valPath: this.deps.blobs.pathOf(val.sha256),
+        trainArgs: this.job.trainArgs, cwd: folder, subTrainJobId: this.sub.id,
+      };
+      const slots = Array.from({ length: this.job.budget.WORKER_COUNT }, () => this.workerLoop(setup));
+      const outcomes = await Promise.all(slots);
+      failure = this.consecutiveErrors >= MAX_CONSECUTIVE_ERRORS
+        ? `${MAX_CONSECUTIVE_ERRORS} trials failed in a row; the last: ${this.lastError}`
+        : outcomes.every((o) => o !== null) ? outcomes[0]! : null;
+    } catch (error) {
+      failure = (error as Error).message;
+    } finally {
+      if (this.session) await this.deps.advisor.deleteSession(this.session).catch(() => {});
+    }
+    if (this.suspending) return;
+    await store.trainJobs.setSubStatus(this.sub.id, failure ? 'ERRORED' : 'STOPPED', failure);
+    await store.trainJobs.refreshStatus(this.job.id);
+  }
+
+  private async openSession(knobConfig: KnobConfig): Promise<void> {
+    const past = await this.deps.store.trials.ofSubJob(this.sub.id);
+    const limit = this.job.budget.MODEL_TRIAL_COUNT;
+    const { id } = await this.deps.advisor.createSession({
+      knob_config: knobConfig as never,
+      strategy: 'auto',
+      stopping: stoppingFor(knobConfig),
+      // A restarted Admin warm-starts the session from what was already tried.
+      history: past.filter((t) => t.status !== 'RUNNING').map((t) => ({ knobs: t.knobs, score: t.status === 'ERRORED' ? null : t.score, trial_no: t.no })),
+      ...(limit >= 0 ? { max_trials: Math.max(limit, 1) } : {}),
+    });
+    this.session = id;
+    if (limit === 0 || (limit > 0 && past.length >= limit)) this.stopping = true;
+  }
+
+  private host(): TrainHostApi {
+    return {
+      log: (trialId, entry) => {
+        void this.deps.store.trials.addLog(trialId, entry).catch(() => {});
+      },
+      report: async (trialId, step, score) => {
+        const trialNo = this.trialNumbers.get(trialId);
+        if (trialNo === undefined || !this.session || this.stopping) return this.stopping ? 'stop' : 'continue';
+        const { decision } = await this.deps.advisor.feedback(this.session, { trial_no: trialNo, step, score: Number.isFinite(score) ? score : null, final: false });
+        return decision;
+      },
+    };
+  }
+
+  /** One worker's loop; answers why its slot failed for good, or null. */
+  private async workerLoop(setup: Parameters<typeof TrainWorkerHandle.start>[1]): Promise<string | null> {
+    let restarts = 0;
+    let worker: TrainWorkerHandle | undefined;
+    try {
+      while (!this.stopping && Date.now() < this.deadline && this.consecutiveErrors < MAX_CONSECUTIVE_ERRORS) {
+        if (!worker) {
+          worker = await TrainWorkerHandle.start(this.deps.services, setup, this.host());
+          this.workers.add(worker);
+        }
+        const proposal = await this.deps.advisor.propose(this.session!);
+        if (!proposal || this.stopping) break;
+        const trial = await this.deps.store.trials.start({ subTrainJobId: this.sub.id, no: proposal.trial_no, modelId: this.sub.modelId, knobs: proposal.knobs, workerId: worker.serviceId });
+        this.trialNumbers.set(trial.id, proposal.trial_no);
+        const result = await this.runWithLimits(worker, trial.id, proposal.knobs);
+        await this.record(trial.id, proposal.trial_no, result);
+        if (result.status === 'DIED' || 'ending' in result) {
+          this.workers.delete(worker);
+          await worker.stop();
+          worker = undefined;
+          if ('ending' in result) break;
+          if (++restarts > MAX_WORKER_RESTARTS) return `its worker died ${restarts} times; the last time ${result.error}`;
+        }
+      }
+      return null;
+    } catch (error) {
+      return (error as Error).message;
+    } finally {
+      if (worker) {
+        this.workers.delete(worker);
+        await worker.stop();
+      }
+    }
+  }
+
+  private async runWithLimits(worker: TrainWorkerHandle, trialId: string, knobs: Record<string, number | string | boolean>): Promise<TrialResult | { ending: Ending['kind']; status: 'TERMINATED'; error: string }> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<Ending>((resolve) => {
+      timer = setTimeout(() => resolve({ kind: 'deadline' }), Math.max(0, this.deadline - Date.now()) + DEADLINE_GRACE_MS);
+    });
+    try {
+      const outcome = await Promise.race([worker.runTrial(trialId, knobs), this.stopped, deadline]);
+      if ('kind' in outcome) {
+        const error = outcome.kind === 'stop' ? 'stopped with its train job' : 'the time budget ran out';
+        return { ending: outcome.kind, status: 'TERMINATED', error };
+      }
+      return outcome;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async record(trialId: string, trialNo: number, result: Awaited<ReturnType<SubJobRunner['runWithLimits']>>): Promise<void> {
+    const trials = this.deps.store.trials;
+    let score: number | null = null;
+    if ('ending' in result && this.suspending) {
+      await trials.finish(trialId, { status: 'ERRORED', error: INTERRUPTED });
+    } else if ('ending' in result) {
+      await trials.finish(trialId, { status: 'TERMINATED', error: result.error });
+    } else if (result.status === 'COMPLETED' || result.status === 'TERMINATED') {
+      score = result.score;
+      await trials.finish(trialId, { status: result.status, score, params: result.params, onnx: result.onnx });
+      this.consecutiveErrors = 0;
+    } else {
+      const { error } = result as { error: string };
+      await trials.finish(trialId, { status: 'ERRORED', error });
+      this.consecutiveErrors++;
+      this.lastError = error;
+    }
+    if (this.session) await this.deps.advisor.feedback(this.session, { trial_no: trialNo, score, final: true }).catch(() => {});
+  }
+}

@@ -1,0 +1,243 @@
+/** Train jobs end to end with real worker subprocesses: budgets, stops, crashes, restarts and bad input. */
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startAdmin } from '../src/admin/server.ts';
+import { Client, RafikiClientError, type TrainJobJson } from '../src/client/index.ts';
+import { SoftmaxRegression } from '../models/softmax_regression.ts';
+import { SUPERADMIN, startTestAdmin, testConfig, type TestAdmin } from './support/admin.ts';
+import { backendNames, createBackend } from './support/databases.ts';
+import { isAlive, waitUntil } from './support/wait.ts';
+
+setDefaultTimeout(180_000);
+
+const FIXTURES = join(import.meta.dir, 'fixtures');
+const IRIS = join(FIXTURES, 'iris.csv');
+const TINY = join(FIXTURES, 'templates/tiny-centroid.ts');
+const BEHAVIOURS = join(FIXTURES, 'templates/behaviours.ts');
+const SOFTMAX = join(import.meta.dir, '../models/softmax_regression.ts');
+const TASK = 'TABULAR_CLASSIFICATION';
+
+async function failure(promise: Promise<unknown>): Promise<RafikiClientError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(RafikiClientError);
+  return error as RafikiClientError;
+}
+
+/**
+ * A fixture's code as one uploadable file: its import of a sibling fixture is made
+ * absolute, since the Admin keeps each template alone in its own folder.
+ */
+function uploadable(file: string): Uint8Array {
+  const code = readFileSync(file, 'utf8').replaceAll("from './tiny-centroid.ts'", `from '${TINY}'`);
+  return new TextEncoder().encode(code);
+}
+
+async function prepare(client: Client, templates: [string, string, string][]) {
+  const dataset = await client.createDataset({ name: 'iris', task: TASK, file: IRIS });
+  const models = [];
+  for (const [name, file, modelClass] of templates) models.push(await client.createModel({ name, task: TASK, file: uploadable(file), modelClass }));
+  return { dataset, models };
+}
+
+const workerPids = (job: TrainJobJson) => (job.sub_train_jobs ?? []).flatMap((s) => s.workers.map((w) => w.pid)).filter((p): p is number => p !== null);
+
+async function finished(client: Client, app: string): Promise<TrainJobJson> {
+  return waitUntil(`train job ${app} to end`, async () => {
+    const job = await client.getTrainJob(app);
+    return job.status === 'STOPPED' || job.status === 'ERRORED' ? job : null;
+  }, 150_000);
+}
+
+for (const backendName of backendNames) {
+  describe(`a train job on ${backendName}`, () => {
+    let t: TestAdmin;
+    beforeAll(async () => {
+      t = await startTestAdmin(backendName);
+    });
+    afterAll(() => t.dispose());
+
+    test('iris with two templates, two workers each, six trials each: trials, best, logs, parameters', async () => {
+      const client = t.superadmin;
+      const { dataset, models } = await prepare(client, [['tiny', TINY, 'TinyCentroid'], ['softmax', SOFTMAX, 'SoftmaxRegression']]);
+      const created = await client.createTrainJob({
+        app: 'iris', task: TASK, trainDatasetId: dataset.id, valDatasetId: dataset.id, modelIds: models.map((m) => m.id),
+        budget: { MODEL_TRIAL_COUNT: 6, WORKER_COUNT: 2, GPU_COUNT: 0 },
+      });
+      expect(created).toMatchObject({ app: 'iris', app_version: 1, status: 'STARTED', budget: { MODEL_TRIAL_COUNT: 6, WORKER_COUNT: 2, GPU_COUNT: 0, TIME_HOURS: 0.1 } });
+      const job = await finished(client, 'iris');
+      expect(job.status).toBe('STOPPED');
+      expect(job.sub_train_jobs!.map((s) => [s.model_name, s.status, s.trials, s.workers.length]).sort()).toEqual([['softmax', 'STOPPED', 6, 2], ['tiny', 'STOPPED', 6, 2]]);
+      expect(job.sub_train_jobs!.flatMap((s) => s.workers.map((w) => w.status))).toEqual(['STOPPED', 'STOPPED', 'STOPPED', 'STOPPED']);
+      for (const pid of workerPids(job)) expect(isAlive(pid)).toBe(false);
+
+      const trials = await client.getTrials('iris');
+      expect(trials).toHaveLength(12);
+      for (const model of ['tiny', 'softmax']) {
+        expect(trials.filter((x) => x.model_name === model).map((x) => x.no).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+      }
+      expect(trials.every((x) => ['COMPLETED', 'TERMINATED'].includes(x.status) && x.score !== null)).toBe(true);
+      const best = await client.getBestTrials('iris', -1, 3);
+      expect(best).toHaveLength(3);
+      expect(best.every((x) => x.status === 'COMPLETED')).toBe(true);
+      expect(best.map((x) => x.score)).toEqual([...best.map((x) => x.score!)].sort((a, b) => b - a));
+      expect(best[0]!.score).toBeGreaterThan(0.9);
+
+      const softmaxTrial = trials.find((x) => x.model_name === 'softmax' && x.status === 'COMPLETED')!;
+      const logs = await client.getTrialLogs(softmaxTrial.id);
+      expect(logs.plots.length).toBeGreaterThan(0);
+      expect(logs.metrics.length).toBeGreaterThan(0);
+      expect(logs.metrics[0]).toHaveProperty('time');
+      const model = await client.loadTrialModel(softmaxTrial.id, SoftmaxRegression);
+      const [probabilities] = (await model.predict([{ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }])) as number[][];
+      expect(probabilities!.indexOf(Math.max(...probabilities!))).toBe(0);
+      expect((await client.getTrial(softmaxTrial.id)).knobs).toEqual(softmaxTrial.knobs);
+
+      const again = await client.createTrainJob({ app: 'iris', task: TASK, trainDatasetId: dataset.id, valDatasetId: dataset.id, modelIds: [models[0]!.id], budget: { MODEL_TRIAL_COUNT: 1, GPU_COUNT: 0 } });
+      expect(again.app_version).toBe(2);
+      await finished(client, 'iris');
+      expect((await client.getTrainJobs({ app: 'iris' })).map((j) => j.app_version)).toEqual([1, 2]);
+    });
+
+    test('the Admin stopped mid-job and started again: running trials are interrupted, the job resumes with a warm-started Advisor', async () => {
+      const backend = await createBackend(backendName);
+      const config = testConfig(backend);
+      let admin = await startAdmin(config);
+      try {
+        const client = new Client({ adminUrl: admin.url });
+        await client.login(SUPERADMIN.email, SUPERADMIN.password);
+        const ds = await client.createDataset({ name: 'iris', task: TASK, file: IRIS });
+        const model = await client.createModel({ name: 'slow', task: TASK, file: uploadable(BEHAVIOURS), modelClass: 'SlowCentroid' });
+        await client.createTrainJob({ app: 'resume', task: TASK, trainDatasetId: ds.id, valDatasetId: ds.id, modelIds: [model.id], budget: { MODEL_TRIAL_COUNT: 6, GPU_COUNT: 0 } });
+        await waitUntil('two trials to finish', async () => (await client.getTrials('resume')).filter((x) => x.status !== 'RUNNING').length >= 2);
+        const before = await client.getTrainJob('resume');
+        await admin.stop();
+        for (const pid of workerPids(before)) expect(isAlive(pid)).toBe(false);
+
+        admin = await startAdmin(config);
+        const after = new Client({ adminUrl: admin.url });
+        await after.login(SUPERADMIN.email, SUPERADMIN.password);
+        const job = await finished(after, 'resume');
+        const trials = await after.getTrials('resume');
+        expect(job.status).toBe('STOPPED');
+        expect(trials.filter((x) => x.error === 'interrupted: the Admin stopped while it ran')).toHaveLength(1);
+        expect(trials.map((x) => x.no).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+        expect(new Set(trials.map((x) => x.worker_id)).size).toBeGreaterThan(1);
+      } finally {
+        await admin.stop();
+        await backend.dispose();
+      }
+    });
+  });
+}
+
+describe('train job faults and bad input', () => {
+  let t: TestAdmin;
+  let client: Client;
+  let datasetId: string;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    t = await startTestAdmin('embedded', { RAFIKI_WORKER_MEMORY_MB: '400' });
+    client = t.superadmin;
+    const { dataset, models } = await prepare(client, [
+      ['tiny', TINY, 'TinyCentroid'], ['slow', BEHAVIOURS, 'SlowCentroid'], ['throws', BEHAVIOURS, 'AlwaysThrows'],
+      ['hangs', BEHAVIOURS, 'Hangs'], ['hog', BEHAVIOURS, 'MemoryHog'],
+    ]);
+    datasetId = dataset.id;
+    for (const m of models) ids[m.name] = m.id;
+  });
+  afterAll(() => t.dispose());
+
+  const start = (app: string, modelNames: string[], budget: Record<string, number> = {}) =>
+    client.createTrainJob({ app, task: TASK, trainDatasetId: datasetId, valDatasetId: datasetId, modelIds: modelNames.map((n) => ids[n]!), budget: { GPU_COUNT: 0, ...budget } });
+
+  test('a stop mid-job ends running trials as TERMINATED and leaves no worker', async () => {
+    await start('stop-me', ['slow'], { MODEL_TRIAL_COUNT: 50, WORKER_COUNT: 2 });
+    await waitUntil('a running trial', async () => (await client.getTrials('stop-me')).some((x) => x.status === 'RUNNING'));
+    const running = await client.getTrainJob('stop-me');
+    const stopped = await client.stopTrainJob('stop-me');
+    expect(stopped.status).toBe('STOPPED');
+    const trials = await client.getTrials('stop-me');
+    expect(trials.some((x) => x.status === 'TERMINATED' && x.error === 'stopped with its train job')).toBe(true);
+    expect(trials.some((x) => x.status === 'RUNNING')).toBe(false);
+    for (const pid of workerPids(running)) expect(isAlive(pid)).toBe(false);
+    const error = await failure(client.stopTrainJob('stop-me'));
+    expect([error.status, error.message]).toEqual([409, 'train job stop-me v1 is already STOPPED']);
+  });
+
+  test('a worker killed with SIGKILL mid-trial: that trial ERRORED, the worker restarted, the job goes on', async () => {
+    await start('kill-me', ['slow'], { MODEL_TRIAL_COUNT: 4 });
+    await waitUntil('a running trial', async () => (await client.getTrials('kill-me')).some((x) => x.status === 'RUNNING'));
+    const [pid] = workerPids(await client.getTrainJob('kill-me'));
+    process.kill(pid!, 'SIGKILL');
+    const job = await finished(client, 'kill-me');
+    const trials = await client.getTrials('kill-me');
+    expect(job.status).toBe('STOPPED');
+    expect(trials.filter((x) => x.status === 'ERRORED').map((x) => x.error)).toEqual(['the worker killed by SIGKILL']);
+    expect(trials.filter((x) => x.status !== 'ERRORED')).toHaveLength(3);
+    expect(job.sub_train_jobs![0]!.workers.map((w) => w.status)).toEqual(['ERRORED', 'STOPPED']);
+  });
+
+  test('a template that always throws: its sub-job ERRORED after 5 in a row, with the reason; the other goes on', async () => {
+    await start('throws', ['throws', 'tiny'], { MODEL_TRIAL_COUNT: 8 });
+    const job = await finished(client, 'throws');
+    const subs = Object.fromEntries(job.sub_train_jobs!.map((s) => [s.model_name, s]));
+    expect(subs.throws).toMatchObject({ status: 'ERRORED', trials: 5, error: '5 trials failed in a row; the last: this template always fails' });
+    expect(subs.tiny).toMatchObject({ status: 'STOPPED', trials: 8 });
+    expect(job.status).toBe('STOPPED');
+    const errored = (await client.getTrials('throws')).filter((x) => x.model_name === 'throws');
+    expect(errored.every((x) => x.status === 'ERRORED' && x.error === 'this template always fails')).toBe(true);
+  });
+
+  test('a template that hangs: the time budget ends it', async () => {
+    await start('hangs', ['hangs'], { TIME_HOURS: 1 / 3600 });
+    const job = await finished(client, 'hangs');
+    const trials = await client.getTrials('hangs');
+    expect(job.status).toBe('STOPPED');
+    expect(trials.map((x) => [x.status, x.error])).toEqual([['TERMINATED', 'the time budget ran out']]);
+    for (const pid of workerPids(job)) expect(isAlive(pid)).toBe(false);
+  });
+
+  test('a worker over its memory limit is killed, with the reason on the trial', async () => {
+    await start('hog', ['hog'], { MODEL_TRIAL_COUNT: 1 });
+    await finished(client, 'hog');
+    const [trial] = await client.getTrials('hog');
+    expect(trial!.status).toBe('ERRORED');
+    expect(trial!.error).toMatch(/^the worker killed: \d+ MB used, over the limit of 400 MB$/);
+  });
+
+  test('bad requests are 4xx with the reason', async () => {
+    const other = new Client({ adminUrl: t.admin.url });
+    await client.createUser({ email: 'other@example.com', password: 'a long password', userType: 'APP_DEVELOPER' });
+    await other.login('other@example.com', 'a long password');
+    const foreignDataset = await other.createDataset({ name: 'theirs', task: TASK, file: IRIS });
+    const regression = await client.createDataset({ name: 'diabetes', task: 'TABULAR_REGRESSION', file: join(FIXTURES, 'diabetes.csv') });
+    const base: Parameters<Client['createTrainJob']>[0] = { app: 'bad', task: TASK, trainDatasetId: datasetId, valDatasetId: datasetId, modelIds: [ids.tiny!] };
+    const cases: [Parameters<Client['createTrainJob']>[0], number, string][] = [
+      [{ ...base, trainDatasetId: crypto.randomUUID() }, 404, 'train_dataset_id: dataset'],
+      [{ ...base, valDatasetId: regression.id }, 400, 'val_dataset_id: dataset diabetes is for TABULAR_REGRESSION, not TABULAR_CLASSIFICATION'],
+      [{ ...base, modelIds: [] }, 400, "'model_ids' must be a list of 1 to 50 model ids"],
+      [{ ...base, modelIds: [crypto.randomUUID()] }, 404, 'not found'],
+      [{ ...base, budget: { MODEL_TRIAL_COUNT: 1, BANANAS: 2 } as never }, 400, "'budget.BANANAS' is not an accepted field"],
+      [{ ...base, budget: { WORKER_COUNT: -1 } }, 400, "'budget.WORKER_COUNT' must be an integer from 1 to 64"],
+      [{ ...base, budget: { GPU_COUNT: 1 } }, 400, 'budget: GPU_COUNT is 1 but this Rafiki has no GPU; use 0'],
+      [{ ...base, app: 'no spaces please' }, 400, "'app' must be an app name"],
+    ];
+    for (const [options, status, message] of cases) {
+      const error = await failure(client.createTrainJob(options));
+      expect({ status: error.status, message: error.message }).toEqual({ status, message: expect.stringContaining(message) });
+    }
+    const foreign = await failure(other.createTrainJob({ ...base, modelIds: [ids.tiny!], trainDatasetId: datasetId }));
+    expect(foreign.status).toBe(404);
+    expect((await failure(client.createTrainJob({ ...base, trainDatasetId: foreignDataset.id }))).status).toBe(404);
+
+    await start('busy', ['slow'], { MODEL_TRIAL_COUNT: 50 });
+    const busy = await failure(start('busy', ['tiny']));
+    expect([busy.status, busy.message]).toEqual([409, 'app busy already has a running train job; stop it first']);
+    await client.stopTrainJob('busy');
+    expect((await failure(client.getTrainJob('never-made'))).status).toBe(404);
+    expect((await failure(other.getTrainJob('busy'))).status).toBe(404);
+    expect((await failure(other.getTrainJobs({ userId: t.superadmin.getCurrentUser().id }))).status).toBe(403);
+  });
+});
