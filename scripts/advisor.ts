@@ -3,18 +3,9 @@
  * Admin at it with RAFIKI_ADVISOR_URL=http://host:3002.
  */
 import { startAdvisorServer } from '../src/advisor/server.ts';
-import { ConfigError, loadConfig } from '../src/common/config.ts';
+import { configOrExit } from './lib/config.ts';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(`rafiki: ${error.message}`);
-    process.exit(2);
-  }
-  throw error;
-}
+const config = configOrExit();
 const server = startAdvisorServer({ port: config.advisorPort, hostname: config.host });
 console.log(`Rafiki Advisor ${server.url}`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -2,19 +2,10 @@
  * `bun run start`: the Admin (with the Advisor inside it) on embedded defaults or
  * on the services the environment names. Ctrl-C stops it cleanly.
  */
-import { ConfigError, loadConfig } from '../src/common/config.ts';
 import { startAdmin } from '../src/admin/server.ts';
+import { configOrExit } from './lib/config.ts';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(`rafiki: ${error.message}`);
-    process.exit(2);
-  }
-  throw error;
-}
+const config = configOrExit();
 
 const admin = await startAdmin(config);
 const { superadmin } = admin;

@@ -2,10 +2,11 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, RafikiClientError } from '../src/client/index.ts';
+import { Client } from '../src/client/index.ts';
 import { png, zip } from './fixtures/datasets.ts';
 import { mnistZip } from './fixtures/mnist.ts';
 import { startTestAdmin, type TestAdmin } from './support/admin.ts';
+import { failure } from './support/errors.ts';
 
 setDefaultTimeout(120_000);
 
@@ -14,11 +15,6 @@ const DIABETES = join(import.meta.dir, 'fixtures/diabetes.csv');
 const PASSWORD = 'a long password';
 const text = (s: string) => new TextEncoder().encode(s);
 
-async function failure(promise: Promise<unknown>): Promise<RafikiClientError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(RafikiClientError);
-  return error as RafikiClientError;
-}
 
 describe('datasets', () => {
   let t: TestAdmin;

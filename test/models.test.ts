@@ -2,19 +2,15 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, RafikiClientError, type CreateModelOptions } from '../src/client/index.ts';
+import { Client, type CreateModelOptions } from '../src/client/index.ts';
 import { startTestAdmin, type TestAdmin } from './support/admin.ts';
+import { failure } from './support/errors.ts';
 
 setDefaultTimeout(120_000);
 
 const TEMPLATE = join(import.meta.dir, 'fixtures/templates/tiny-centroid.ts');
 const PASSWORD = 'a long password';
 
-async function failure(promise: Promise<unknown>): Promise<RafikiClientError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(RafikiClientError);
-  return error as RafikiClientError;
-}
 
 describe('model templates', () => {
   let t: TestAdmin;

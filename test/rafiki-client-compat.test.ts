@@ -54,7 +54,7 @@ describe.if(python)('Rafiki 0.2.0 Python client', () => {
     expect(steps.delete_model).toBe(steps.create_model.id);
   });
 
-  test('create_train_job, get_train_job, get_trials_of_train_job, get_best_trials_of_train_job, get_trial_logs, stop_train_job', async () => {
+  test('create_train_job, get_train_job, trials, best trials, logs, stop_train_job; create_inference_job, predict, get_running_inference_job, stop_inference_job', async () => {
     const steps = await python('train', join(import.meta.dir, 'fixtures/templates/tiny-centroid.ts'), join(import.meta.dir, 'fixtures/iris.csv'));
     // Rafiki's client adds GPU_COUNT: 1 unless told otherwise; this machine has no GPU.
     expect(steps.gpu_default.error.message).toBe('budget: GPU_COUNT is 1 but this Rafiki has no GPU; use 0');
@@ -66,5 +66,10 @@ describe.if(python)('Rafiki 0.2.0 Python client', () => {
     expect(Object.keys(steps.get_trial_logs).sort()).toEqual(['messages', 'metrics', 'plots']);
     expect(steps.get_trial_logs.messages[0].message).toBe('fitted 3 centroids');
     expect(steps.stop_train_job).toMatchObject({ app_version: 2, status: 'STOPPED' });
+    expect(steps.create_inference_job).toMatchObject({ app: 'py-app', app_version: 1, status: 'RUNNING' });
+    expect(steps.predict.prediction).toHaveLength(3);
+    expect(steps.get_running_inference_job.id).toBe(steps.create_inference_job.id);
+    expect(steps.get_inference_jobs_of_app).toEqual([steps.create_inference_job.id]);
+    expect(steps.stop_inference_job.status).toBe('STOPPED');
   });
 });

@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from '
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAdmin } from '../src/admin/server.ts';
-import { Client, RafikiClientError, type TrainJobJson } from '../src/client/index.ts';
+import { Client, type TrainJobJson } from '../src/client/index.ts';
 import { SoftmaxRegression } from '../models/softmax_regression.ts';
 import { SUPERADMIN, startTestAdmin, testConfig, type TestAdmin } from './support/admin.ts';
 import { backendNames, createBackend } from './support/databases.ts';
 import { isAlive, waitUntil } from './support/wait.ts';
+import { failure } from './support/errors.ts';
 
 setDefaultTimeout(180_000);
 
@@ -18,11 +19,6 @@ const BEHAVIOURS = join(FIXTURES, 'templates/behaviours.ts');
 const SOFTMAX = join(import.meta.dir, '../models/softmax_regression.ts');
 const TASK = 'TABULAR_CLASSIFICATION';
 
-async function failure(promise: Promise<unknown>): Promise<RafikiClientError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(RafikiClientError);
-  return error as RafikiClientError;
-}
 
 /**
  * A fixture's code as one uploadable file: its import of a sibling fixture is made

@@ -2,9 +2,10 @@
 import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from 'bun:test';
 import { SignJWT } from 'jose';
 import { USER_TYPES, type UserType } from '../src/common/domain.ts';
-import { Client, RafikiClientError } from '../src/client/index.ts';
+import { Client } from '../src/client/index.ts';
 import { backendNames } from './support/databases.ts';
 import { startTestAdmin, type TestAdmin } from './support/admin.ts';
+import { failure } from './support/errors.ts';
 
 // Real servers and subprocesses on 2 busy cores: more than the default 5 s.
 setDefaultTimeout(60_000);
@@ -37,11 +38,6 @@ for (const backendName of backendNames) {
       return { status: response.status, contentType: response.headers.get('content-type'), body: await response.json() as any };
     }
 
-    async function failure(promise: Promise<unknown>): Promise<RafikiClientError> {
-      const error = await promise.then(() => undefined, (e: unknown) => e);
-      expect(error).toBeInstanceOf(RafikiClientError);
-      return error as RafikiClientError;
-    }
 
     beforeAll(async () => {
       t = await startTestAdmin(backendName, { RAFIKI_JWT_SECRET: JWT_SECRET, RAFIKI_MAX_BODY_KB: '16' });

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  createRandom, loadTabularDataset, permutation,
+  mulberry32, loadTabularDataset, permutation,
   type ImageDataset, type Knobs, type ModelClass, type TabularDataset, type TrainContext,
 } from '../../src/model/index.ts';
 import { ImageCnn } from '../../models/image_cnn.ts';
@@ -28,7 +28,7 @@ export const DATASETS_DIR = join(import.meta.dir, '../../test/fixtures');
 /** A CSV file's rows shuffled with `seed` and split 80/20, each part with the header, as bytes. */
 export function splitCsv(path: string, seed = 42): { train: Uint8Array; val: Uint8Array } {
   const [header, ...rows] = readFileSync(path, 'utf8').split(/\r?\n/).filter((line) => line.trim() !== '');
-  const order = permutation(rows.length, createRandom(seed));
+  const order = permutation(rows.length, mulberry32(seed));
   const cut = Math.round(rows.length * 0.8);
   const part = (from: number, to: number) =>
     new TextEncoder().encode([header, ...Array.from(order.subarray(from, to), (i) => rows[i])].join('\n') + '\n');
@@ -50,7 +50,7 @@ export function loadMnist(): { train: MnistSplit; val: MnistSplit } {
   const digits = createRequire(import.meta.url)('mnist') as Record<number, { length: number; get(i: number): number[] }>;
   const all: { pixels: number[]; label: number }[] = [];
   for (let d = 0; d < 10; d++) for (let i = 0; i < digits[d]!.length; i++) all.push({ pixels: digits[d]!.get(i), label: d });
-  const order = permutation(all.length, createRandom(2024));
+  const order = permutation(all.length, mulberry32(2024));
   const split = (from: number, to: number): MnistSplit => {
     const x = new Float32Array((to - from) * 784);
     const y = new Float32Array(to - from);

@@ -6,6 +6,7 @@ import { httpErrors } from '../common/http-errors.ts';
 import { plainJson } from '../common/http-json.ts';
 import { adminContext, type AdminDeps } from './context.ts';
 import { datasetRoutes } from './routes/datasets.ts';
+import { inferenceJobRoutes } from './routes/inference-jobs.ts';
 import { modelRoutes } from './routes/models.ts';
 import { trainJobRoutes } from './routes/train-jobs.ts';
 import { userRoutes } from './routes/users.ts';
@@ -29,7 +30,8 @@ export function createAdminApp(deps: AdminDeps) {
     .use(userRoutes(deps))
     .use(modelRoutes(deps))
     .use(datasetRoutes(deps))
-    .use(trainJobRoutes(deps));
+    .use(trainJobRoutes(deps))
+    .use(inferenceJobRoutes(deps));
 }
 
 export type AdminApp = ReturnType<typeof createAdminApp>;

@@ -6,6 +6,7 @@ import type { BlobStore } from './files/blob-store.ts';
 import type { ServicesManager } from './services/manager.ts';
 import type { TemplateFiles } from './services/template-files.ts';
 import type { TrainingManager } from './training/manager.ts';
+import type { InferenceManager } from './inference/manager.ts';
 import type { Advisor } from '../advisor/client.ts';
 import type { Store } from './store/store.ts';
 
@@ -20,6 +21,7 @@ export interface AdminDeps {
   advisor: Advisor;
   services: ServicesManager;
   training: TrainingManager;
+  inference: InferenceManager;
 }
 
 export const adminContext = (deps: AdminDeps) => new Elysia({ name: 'rafiki.admin-context', seed: deps }).decorate('deps', deps);

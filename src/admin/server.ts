@@ -15,6 +15,7 @@ import { SessionStore } from '../advisor/sessions.ts';
 import { ServicesManager } from './services/manager.ts';
 import { TemplateFiles } from './services/template-files.ts';
 import { TrainingManager } from './training/manager.ts';
+import { InferenceManager } from './inference/manager.ts';
 import { openStore, type Store } from './store/store.ts';
 
 export interface RunningAdmin {
@@ -42,13 +43,15 @@ export async function startAdmin(config: Config): Promise<RunningAdmin> {
     const advisor = config.advisorUrl ? httpAdvisor(config.advisorUrl) : localAdvisor(new SessionStore());
     const services = new ServicesManager(store.services, { host: config.publicHost, memoryLimitBytes: config.workerMemoryBytes });
     const training = new TrainingManager({ store, advisor, services, templates, blobs });
-    const deps = { store, tokens, config, blobs, templates, advisor, services, training };
+    const inference = new InferenceManager({ store, services, templates, config });
+    const deps = { store, tokens, config, blobs, templates, advisor, services, training, inference };
     if (config.builtinModels) {
       const superadminUser = await store.users.byEmail(config.superadminEmail);
       if (superadminUser) await ensureBuiltinModels(deps, superadminUser.id);
     }
     const app = createAdminApp(deps);
     await training.resumeAll();
+    await inference.resumeAll();
     // Uploads are streamed and capped by their routes; Bun's own cap must be above theirs.
     const server = Bun.serve({
       hostname: config.host,
@@ -66,6 +69,7 @@ export async function startAdmin(config: Config): Promise<RunningAdmin> {
       async stop() {
         await server.stop(true);
         await training.suspendAll();
+        await inference.suspendAll();
         await services.stopAll();
         await store.close();
       },

@@ -1,19 +1,36 @@
 /**
- * The `rafiki` CLI: one file per command group registers its commands here.
+ * The `rafiki` CLI: one file per command group, each listed in GROUPS.
  * Exit codes: 0 done, 1 failed (reason printed), 2 called wrongly (usage printed).
  */
 import { Command, CommanderError } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
+import { RafikiClientError } from '../client/index.ts';
+import { RELOGIN_HINT } from './credentials.ts';
+import { registerDatasets } from './datasets.ts';
+import { registerInference } from './inference.ts';
 import { CliExit, EXIT } from './exit.ts';
+import { registerLogin } from './login.ts';
+import { registerModels } from './models.ts';
+import { registerPredict } from './predict.ts';
 import { registerTestModel } from './test-model.ts';
+import { registerTrain } from './train.ts';
+import { registerTrials } from './trials.ts';
+import { registerUsers } from './users.ts';
+
+/** Each adds its commands to the program; a new group is one file and one entry here. */
+const GROUPS: ((program: Command) => void)[] = [registerLogin, registerUsers, registerModels, registerDatasets, registerTrain, registerTrials, registerInference, registerPredict, registerTestModel];
 
 export function buildProgram(): Command {
   const program = new Command('rafiki')
     .description('Rafiki: machine learning as a service')
     .version(pkg.version)
+    // Else `rafiki train status app --version 2` would be taken as the program's --version.
+    .enablePositionalOptions()
     .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', '\nStart with: rafiki login --admin http://localhost:3000 --email you@example.com\nEvery command takes --help, and --json to print its raw JSON result.\nExit codes: 0 done, 1 failed (the reason is printed), 2 called wrongly (the usage is printed).')
     .exitOverride();
-  registerTestModel(program);
+  // Subcommands inherit the settings above, exitOverride included, when made after them.
+  for (const register of GROUPS) register(program);
   return program;
 }
 
@@ -21,18 +38,17 @@ export function buildProgram(): Command {
  * Runs the CLI on `argv` (the arguments after the program's name) and answers its exit code.
  *
  * @example
- * process.exitCode = await main(['test-model', 'models/tabular_mlp.ts', 'TabularMlp', '--task', 'TABULAR_CLASSIFICATION', ...]);
+ * process.exitCode = await main(['datasets', 'list', '--json']);
  */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
-  for (const command of program.commands) command.exitOverride();
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await buildProgram().parseAsync(argv, { from: 'user' });
     return EXIT.OK;
   } catch (err) {
     if (err instanceof CliExit) return err.code;
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     console.error(`rafiki: ${err instanceof Error ? err.message : String(err)}`);
+    if (err instanceof RafikiClientError && err.status === 401) console.error(`rafiki: ${RELOGIN_HINT}`);
     return EXIT.FAILED;
   }
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { TASKS, testModel, TestModelError, type Task } from '../model/index.ts';
+import { integer, positiveInteger } from './args.ts';
 import { CliExit, EXIT } from './exit.ts';
 
 interface TestModelFlags {
@@ -63,15 +64,4 @@ function readQueries(path: string, command: Command): unknown[] {
     return command.error(`error: --queries ${path} must hold a non-empty array of queries, or {"queries": [...]}`, { exitCode: EXIT.USAGE });
   }
   return queries;
-}
-
-function positiveInteger(value: string): number {
-  const n = integer(value);
-  if (n < 1) throw new InvalidArgumentError(`expected a positive integer, got ${value}`);
-  return n;
-}
-
-function integer(value: string): number {
-  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`expected an integer, got ${value}`);
-  return Number(value);
 }

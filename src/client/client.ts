@@ -10,12 +10,14 @@ import { createReadStream } from 'node:fs';
 import type { AccessRight, Task, UserType } from '../common/domain.ts';
 import type { DatasetJson } from '../admin/schemas/datasets.ts';
 import type { ModelJson } from '../admin/schemas/models.ts';
+import type { CreateInferenceJobRequest, InferenceJobJson } from '../admin/schemas/inference-jobs.ts';
 import type { CreateTrainJobRequest, TrainJobJson, TrialJson, TrialLogsJson } from '../admin/schemas/train-jobs.ts';
 import type { TokenJson, UserJson } from '../admin/schemas/users.ts';
 import type { Model, ModelClass, Params } from '../model/model.ts';
 import { RafikiClientError } from './errors.ts';
 import { AdminHttp } from './http.ts';
 import { multipartBody } from './multipart.ts';
+import { Predictor, type PredictOptions, type V2InferResponse, type V2Tensor } from './predictor.ts';
 
 /** A file to upload: a path on disk, bytes, or a stream of bytes. */
 export type Upload = string | Uint8Array | AsyncIterable<Uint8Array>;
@@ -59,6 +61,7 @@ export interface CurrentUser { id: string; userType: UserType }
 export class Client {
   protected readonly http: AdminHttp;
   private user: CurrentUser | undefined;
+  private readonly predictors = new Map<string, Predictor>();
 
   constructor({ adminUrl = 'http://localhost:3000', token }: ClientOptions = {}) {
     this.http = new AdminHttp(adminUrl);
@@ -210,6 +213,58 @@ export class Client {
    * const model = await client.loadTrialModel(trialId, TabularMlp);
    * console.log(await model.predict([{ sepal_length: 5.1, ... }]));
    */
+  /** Deploys a STOPPED train job's best trials; the answer's `predictor_host` takes queries. */
+  createInferenceJob(app: string, appVersion = -1, budget?: CreateInferenceJobRequest['budget']): Promise<InferenceJobJson> {
+    return this.http.request('POST', '/inference_jobs', { json: { app, app_version: appVersion, ...(budget ? { budget } : {}) } });
+  }
+
+  /** Inference jobs of one app, or all of a user's (an admin may name another user). */
+  getInferenceJobs(filter: { app?: string; userId?: string } = {}): Promise<InferenceJobJson[]> {
+    return filter.app === undefined
+      ? this.http.request('GET', '/inference_jobs', { query: { user_id: filter.userId } })
+      : this.http.request('GET', `/inference_jobs/${encodeURIComponent(filter.app)}`);
+  }
+
+  getRunningInferenceJob(app: string, appVersion = -1): Promise<InferenceJobJson> {
+    return this.http.request('GET', `/inference_jobs/${encodeURIComponent(app)}/${appVersion}`);
+  }
+
+  stopInferenceJob(app: string, appVersion = -1): Promise<InferenceJobJson> {
+    return this.http.request('POST', `/inference_jobs/${encodeURIComponent(app)}/${appVersion}/stop`);
+  }
+
+  private predictor(host: string): Predictor {
+    let predictor = this.predictors.get(host);
+    if (!predictor) this.predictors.set(host, (predictor = new Predictor(host)));
+    return predictor;
+  }
+
+  /**
+   * One query to a deployed job over HTTP/2 (one session per predictor, reused).
+   *
+   * @example
+   * const job = await client.createInferenceJob('iris');
+   * const probabilities = await client.predict(job.predictor_host!, { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 });
+   */
+  predict(host: string, query: unknown, options?: PredictOptions): Promise<unknown> {
+    return this.predictor(host).predict(query, options);
+  }
+
+  predictBatch(host: string, queries: unknown[], options?: PredictOptions): Promise<unknown[]> {
+    return this.predictor(host).predictBatch(queries, options);
+  }
+
+  /** The KServe v2 infer call; `model` is the job's app. */
+  inferV2(host: string, model: string, inputs: V2Tensor[]): Promise<V2InferResponse> {
+    return this.predictor(host).inferV2(model, inputs);
+  }
+
+  /** Closes the HTTP/2 sessions to predictors. */
+  close(): void {
+    for (const predictor of this.predictors.values()) predictor.close();
+    this.predictors.clear();
+  }
+
   async loadTrialModel<M extends Model>(id: string, template: ModelClass<M>): Promise<M> {
     const [trial, params] = await Promise.all([this.getTrial(id), this.getTrialParameters(id)]);
     const model = new template(trial.knobs);

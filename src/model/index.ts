@@ -7,7 +7,7 @@ export { Model, ONNX_INPUT_METADATA_KEY } from './model.ts';
 export type { EarlyStopDecision, JsonValue, ModelClass, OnnxInputSpec, Params, ParamValue, TrainContext, TypedArray } from './model.ts';
 export { isClassification, isTask, TASKS, type Task } from './task.ts';
 export * from './knobs.ts';
-export { mulberry32, type Rng } from './random.ts';
+export { mulberry32, permutation, type Rng } from './random.ts';
 export type * from './dataset.ts';
 
 export { InputError } from './errors.ts';

@@ -41,3 +41,16 @@ export function randomInt(rng: Rng, n: number): number {
 export function childSeed(rng: Rng): number {
   return Math.floor(rng() * 4294967296);
 }
+
+/** A random permutation of 0..n-1 (Fisher–Yates). */
+export function permutation(n: number, rng: Rng): Int32Array {
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const t = p[i]!;
+    p[i] = p[j]!;
+    p[j] = t;
+  }
+  return p;
+}

@@ -81,6 +81,18 @@ class Client:
     def stop_train_job(self, app, app_version=-1):
         return self._post('/train_jobs/{}/{}/stop'.format(app, app_version))
 
+    def create_inference_job(self, app, app_version=-1):
+        return self._post('/inference_jobs', json={'app': app, 'app_version': app_version})
+
+    def get_inference_jobs_of_app(self, app):
+        return self._get('/inference_jobs/{}'.format(app))
+
+    def get_running_inference_job(self, app, app_version=-1):
+        return self._get('/inference_jobs/{}/{}'.format(app, app_version))
+
+    def stop_inference_job(self, app, app_version=-1):
+        return self._post('/inference_jobs/{}/{}/stop'.format(app, app_version))
+
     def _headers(self):
         return {'Authorization': 'Bearer ' + self._token} if self._token is not None else {}
 
@@ -159,6 +171,14 @@ def train(client, template_path, csv_path):
     second = client.create_train_job('py-app', 'TABULAR_CLASSIFICATION', dataset['id'], dataset['id'],
                                      {'MODEL_TRIAL_COUNT': 1000, 'GPU_COUNT': 0}, [model['id']])
     out('stop_train_job', client.stop_train_job('py-app', second['app_version']))
+    inference = client.create_inference_job('py-app', 1)
+    out('create_inference_job', inference)
+    host = inference['predictor_host']
+    answer = requests.post('http://{}/predict'.format(host), json={'query': [5.1, 3.5, 1.4, 0.2]})
+    out('predict', answer.json())
+    out('get_running_inference_job', client.get_running_inference_job('py-app', 1))
+    out('get_inference_jobs_of_app', [j['id'] for j in client.get_inference_jobs_of_app('py-app')])
+    out('stop_inference_job', client.stop_inference_job('py-app', 1))
 
 
 def main():

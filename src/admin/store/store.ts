@@ -4,6 +4,7 @@
  */
 import { openDatabase, type Database, type OpenDatabaseOptions } from './database.ts';
 import { DatasetStore } from './datasets.ts';
+import { InferenceJobStore } from './inference-jobs.ts';
 import { ModelStore } from './models.ts';
 import { ServiceStore } from './services.ts';
 import { TrainJobStore } from './train-jobs.ts';
@@ -17,6 +18,7 @@ export class Store {
   readonly trainJobs: TrainJobStore;
   readonly trials: TrialStore;
   readonly services: ServiceStore;
+  readonly inferenceJobs: InferenceJobStore;
 
   constructor(readonly db: Database) {
     this.users = new UserStore(db.sql);
@@ -25,6 +27,7 @@ export class Store {
     this.trainJobs = new TrainJobStore(db.sql);
     this.trials = new TrialStore(db.sql);
     this.services = new ServiceStore(db.sql);
+    this.inferenceJobs = new InferenceJobStore(db.sql);
   }
 
   get kind(): Database['kind'] {

@@ -24,7 +24,8 @@ export async function* readCsv(source: DataSource, file: string): AsyncGenerator
   if (isZip(head)) throw new DatasetError({ file }, 'this is a zip file; a CSV file with a header row is expected');
   if (head.includes(0)) throw new DatasetError({ file }, 'this is a binary file; a CSV text file with a header row is expected');
 
-  const parser = parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true });
+  // Any line ending, even mixed in one file (a CSV edited on two systems), ends a record.
+  const parser = parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true, record_delimiter: ['\r\n', '\n', '\r'] });
   const input = typeof source === 'string' ? createReadStream(source, { highWaterMark: 1 << 20 }) : Readable.from(chunks(source));
   input.on('error', (err) => parser.destroy(err));
   input.pipe(parser);

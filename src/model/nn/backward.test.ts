@@ -7,7 +7,7 @@ import { emitBackward } from './backward.ts';
 import { convPad, emitForward } from './forward.ts';
 import { initialWeights, type Weights } from './init.ts';
 import { emitLoss } from './loss.ts';
-import { createRandom } from './random.ts';
+import { mulberry32 } from '../random.ts';
 import { inferShapes, internalInputShape, outputSize, paramInfos, type NetworkSpec } from './spec.ts';
 
 type W64 = Record<string, Float64Array>;
@@ -122,7 +122,7 @@ async function onnxGradients(spec: NetworkSpec, weights: Weights, x: Float32Arra
 }
 
 async function checkGradients(spec: NetworkSpec, rows: number, seed: number) {
-  const random = createRandom(seed);
+  const random = mulberry32(seed);
   const inSize = spec.input.reduce((a, b) => a * b, 1);
   const x = Float32Array.from({ length: rows * inSize }, () => random() * 2 - 1);
   const classes = outputSize(spec);
@@ -184,7 +184,7 @@ describe('gradients match finite differences of a float64 reference', () => {
 
 test('randomShift moves each training image by whole pixels within range, and is inactive in inference', async () => {
   const spec: NetworkSpec = { input: [5, 6, 2], layers: [{ type: 'randomShift', pixels: 1 }, { type: 'flatten' }], loss: 'softmaxCrossEntropy' };
-  const random = createRandom(11);
+  const random = mulberry32(11);
   const n = 16;
   const x = Float32Array.from({ length: n * 60 }, () => random() + 0.5);
   const run = async (training: boolean) => {

@@ -3,7 +3,7 @@
  * and a score, and report the score so the Advisor may stop the trial early.
  */
 import type { TrainContext } from '../model.ts';
-import { createRandom, permutation } from './random.ts';
+import { mulberry32, permutation } from '../random.ts';
 import type { FitOptions, Network } from './network.ts';
 
 /** Rows of the training set scored after each epoch: enough to rank trials, cheap to predict. */
@@ -40,7 +40,7 @@ export async function fitWithReports(net: Network, x: Float32Array, y: Float32Ar
 
 function scoreSample(x: Float32Array, y: Float32Array, width: number, seed: number): { x: Float32Array; y: Float32Array } {
   if (y.length <= SCORE_ROWS) return { x, y };
-  const rows = permutation(y.length, createRandom(seed ^ 0x5eed)).subarray(0, SCORE_ROWS);
+  const rows = permutation(y.length, mulberry32(seed ^ 0x5eed)).subarray(0, SCORE_ROWS);
   const sx = new Float32Array(SCORE_ROWS * width);
   const sy = new Float32Array(SCORE_ROWS);
   rows.forEach((r, i) => {

@@ -2,13 +2,13 @@
  * Initial weights: He-uniform for layers that feed a ReLU (keeps activations'
  * variance through depth), Glorot-uniform otherwise; biases start at zero.
  */
-import { createRandom } from './random.ts';
+import { mulberry32 } from '../random.ts';
 import { paramInfos, type NetworkSpec } from './spec.ts';
 
 export type Weights = Record<string, Float32Array>;
 
 export function initialWeights(spec: NetworkSpec, seed: number): Weights {
-  const random = createRandom(seed);
+  const random = mulberry32(seed);
   const weights: Weights = {};
   for (const p of paramInfos(spec)) {
     const size = p.shape.reduce((a, b) => a * b, 1);

@@ -5,7 +5,7 @@ import { solveRidge } from './linear.ts';
 import { accuracy, r2Score } from './metrics.ts';
 import { createNetwork } from './network.ts';
 import { networkFromParams, networkParams } from './params.ts';
-import { createRandom, permutation } from './random.ts';
+import { mulberry32, permutation } from '../random.ts';
 import type { NetworkSpec } from './spec.ts';
 
 /** Iris standardised, classes as indices, in a seeded order (a tiny stand-in for the SDK loader). */
@@ -13,7 +13,7 @@ function iris(): { x: Float32Array; y: Float32Array } {
   const lines = readFileSync(join(import.meta.dir, '../../../test/fixtures/iris.csv'), 'utf8').trim().split(/\r?\n/).slice(1);
   const rows = lines.map((l) => l.split(','));
   const classes = [...new Set(rows.map((r) => r[4]!))].sort();
-  const order = permutation(rows.length, createRandom(3));
+  const order = permutation(rows.length, mulberry32(3));
   const x = new Float32Array(rows.length * 4);
   const y = new Float32Array(rows.length);
   for (let c = 0; c < 4; c++) {
@@ -95,7 +95,7 @@ describe('Network', () => {
 
 describe('solveRidge', () => {
   test('recovers a linear function, and shrinks it as alpha grows', () => {
-    const random = createRandom(9);
+    const random = mulberry32(9);
     const rows = 50;
     const x = Float32Array.from({ length: rows * 3 }, () => random() * 4 - 2);
     const y = Float32Array.from({ length: rows }, (_, r) => 2 * x[r * 3]! - x[r * 3 + 1]! + 0.5 * x[r * 3 + 2]! + 7);

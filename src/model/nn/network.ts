@@ -12,7 +12,7 @@ import { exportNetwork, type NetworkExportOptions } from './export.ts';
 import { buildPredictGraph, buildTrainGraph, outName, TRAIN_IO } from './graphs.ts';
 import { initialWeights, type Weights } from './init.ts';
 import { checkOptimizer, type OptimizerSpec } from './optimizer.ts';
-import { createRandom, permutation } from './random.ts';
+import { mulberry32, permutation } from '../random.ts';
 import { inferShapes, outputSize, paramInfos, type NetworkSpec } from './spec.ts';
 
 export type EpochDecision = 'continue' | 'stop';
@@ -84,7 +84,7 @@ export class Network {
     const graph = buildTrainGraph(this.spec, opts.optimizer, { seed });
     const session = await ort.InferenceSession.create(graph.bytes, this.sessionOptions());
     try {
-      const random = createRandom(seed);
+      const random = mulberry32(seed);
       const batch = Math.min(opts.batchSize, rows);
       const trips = Math.ceil(rows / batch);
       const fixed = {

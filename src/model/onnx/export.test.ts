@@ -3,7 +3,7 @@ import * as ort from 'onnxruntime-node';
 import type { TabularEncoding } from '../dataset.ts';
 import { ONNX_INPUT_METADATA_KEY } from '../model.ts';
 import { createNetwork } from '../nn/network.ts';
-import { createRandom } from '../nn/random.ts';
+import { mulberry32 } from '../random.ts';
 import { GraphBuilder, readModelMetadata } from './builder.ts';
 import { buildInferenceModel, INFERENCE_IO } from './export.ts';
 
@@ -77,7 +77,7 @@ describe('inference export', () => {
       layers: [{ type: 'conv2d', filters: 4, kernel: 3 }, { type: 'maxPool', size: 2 }, { type: 'relu' }, { type: 'flatten' }, { type: 'dense', units: 3 }],
       loss: 'softmaxCrossEntropy',
     }, { seed: 6 });
-    const random = createRandom(7);
+    const random = mulberry32(7);
     const pixels = Float32Array.from({ length: 2 * 8 * 8 * 3 }, () => Math.floor(random() * 256));
     const bytes = net.toOnnx({ input: { kind: 'image', shape: { height: 8, width: 8, channels: 3 } } });
     expectClose(await run(bytes, pixels, [2, 8, 8, 3]), await net.predict(pixels.map((v) => v / 255)));

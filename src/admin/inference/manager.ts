@@ -1,0 +1,145 @@
+/**
+ * Inference jobs in this Admin: writes the chosen trials' parameters and ONNX to
+ * files, starts the job's query frontend (a subprocess that starts its own
+ * inference workers) and stops it. Jobs left running by a previous Admin are
+ * deployed again at start: their frontends exited with that Admin.
+ */
+import * as Comlink from 'comlink';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../../common/config.ts';
+import type { FrontendApi } from '../../frontend/main.ts';
+import { FRONTEND_DEFAULTS, type DeployedTrial, type FrontendSpec } from '../../frontend/spec.ts';
+import { ipcEndpoint } from '../../worker/ipc.ts';
+import type { ManagedProcess, ServicesManager } from '../services/manager.ts';
+import type { TemplateFiles } from '../services/template-files.ts';
+import type { InferenceJobRecord } from '../store/inference-jobs.ts';
+import type { Store } from '../store/store.ts';
+import type { TrainJobRecord } from '../store/train-jobs.ts';
+
+const FRONTEND_SCRIPT = join(import.meta.dir, '../../frontend/main.ts');
+const START_TIMEOUT_MS = 120_000;
+
+export interface InferenceDeps {
+  store: Store;
+  services: ServicesManager;
+  templates: TemplateFiles;
+  config: Config;
+}
+
+interface Deployment { process: ManagedProcess; frontend: Comlink.Remote<FrontendApi> }
+
+export class InferenceManager {
+  private readonly deployments = new Map<string, Deployment>();
+
+  constructor(private readonly deps: InferenceDeps) {}
+
+  private folder(jobId: string): string {
+    return join(this.deps.config.dataDir, 'deployments', jobId);
+  }
+
+  /** Writes what the frontend's workers load: parameters, ONNX, the template. */
+  private async trialsOf(job: InferenceJobRecord, trainJob: TrainJobRecord): Promise<DeployedTrial[]> {
+    const { store, templates } = this.deps;
+    // Class i of every trial is the i-th label of the training set, in the loaders' sorted order.
+    const classes = trainJob.task === 'TABULAR_REGRESSION' ? [] : (await store.datasets.byId(trainJob.trainDatasetId))?.stats.classes ?? [];
+    const folder = this.folder(job.id);
+    mkdirSync(folder, { recursive: true });
+    return Promise.all(job.trialIds.map(async (trialId) => {
+      const trial = (await store.trials.byId(trialId))!;
+      const saved = await store.trials.parameters(trialId);
+      const model = await store.models.byId(trial.modelId);
+      const code = await store.models.code(trial.modelId);
+      if (!saved || !model || !code) throw new Error(`trial ${trialId} has no saved parameters or its template is gone`);
+      const paramsPath = join(folder, `${trialId}.params`);
+      writeFileSync(paramsPath, saved.params);
+      let onnxPath: string | undefined;
+      if (saved.onnx) {
+        onnxPath = join(folder, `${trialId}.onnx`);
+        writeFileSync(onnxPath, saved.onnx);
+      }
+      const templateFolder = await templates.prepare(model.dependencies);
+      return {
+        trialId,
+        ...(onnxPath ? { onnxPath } : {}),
+        template: { path: templates.write(templateFolder, code), className: model.modelClass, knobs: trial.knobs },
+        paramsPath,
+        classes,
+      };
+    }));
+  }
+
+  /** Starts the job's frontend; resolves with its host:port once every worker is loaded. */
+  async deploy(job: InferenceJobRecord, trainJob: TrainJobRecord): Promise<string> {
+    const { store, services, config } = this.deps;
+    let deployment: Deployment | undefined;
+    try {
+      const trials = await this.trialsOf(job, trainJob);
+      const spec: FrontendSpec = {
+        ...FRONTEND_DEFAULTS,
+        jobId: job.id,
+        app: trainJob.app,
+        appVersion: trainJob.appVersion,
+        task: trainJob.task,
+        host: config.host,
+        port: 0,
+        trials,
+        replicasPerTrial: job.budget.REPLICA_COUNT,
+        ...(config.tlsCert && config.tlsKey ? { tls: { certPath: config.tlsCert, keyPath: config.tlsKey } } : {}),
+        ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+      };
+      const process = await services.start({ kind: 'PREDICTOR', cmd: [globalThis.process.execPath, FRONTEND_SCRIPT], inferenceJobId: job.id });
+      const frontend = Comlink.wrap<FrontendApi>(ipcEndpoint(process.child.port, 'frontend'));
+      deployment = { process, frontend };
+      this.deployments.set(job.id, deployment);
+      const died = process.exited.then((info) => {
+        throw new Error(`the frontend ${info.reason} while starting`);
+      });
+      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the frontend was not ready within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS).unref());
+      const { port } = await Promise.race([frontend.start(spec), died, timeout]);
+      await process.ready(port);
+      const predictorHost = `${config.publicHost}:${port}`;
+      await store.inferenceJobs.update(job.id, { status: 'RUNNING', predictorHost });
+      void process.exited.then(async (info) => {
+        if (info.requested || this.deployments.get(job.id) !== deployment) return;
+        this.deployments.delete(job.id);
+        await store.inferenceJobs.update(job.id, { status: 'ERRORED', error: `its frontend ${info.reason}` }).catch(() => {});
+      });
+      return predictorHost;
+    } catch (error) {
+      this.deployments.delete(job.id);
+      await deployment?.process.stop();
+      await store.inferenceJobs.update(job.id, { status: 'ERRORED', error: (error as Error).message });
+      throw error;
+    }
+  }
+
+  /** Answers what is in flight, then ends the frontend and its workers. */
+  async stop(jobId: string): Promise<void> {
+    const deployment = this.deployments.get(jobId);
+    this.deployments.delete(jobId);
+    if (deployment) {
+      await Promise.race([deployment.frontend.stop(), deployment.process.exited]).catch(() => {});
+      await deployment.process.stop();
+    }
+    await this.deps.store.inferenceJobs.update(jobId, { status: 'STOPPED' });
+    rmSync(this.folder(jobId), { recursive: true, force: true });
+  }
+
+  /** At start: jobs a previous Admin left running are deployed again. */
+  async resumeAll(): Promise<void> {
+    for (const job of await this.deps.store.inferenceJobs.active()) {
+      // Not RUNNING until its new frontend is ready (at a new port).
+      await this.deps.store.inferenceJobs.update(job.id, { status: 'STARTED' });
+      const trainJob = await this.deps.store.trainJobs.byId(job.trainJobId);
+      if (trainJob) void this.deploy(job, trainJob).catch((error) => console.error(`inference job ${job.id} could not start again:`, error));
+    }
+  }
+
+  /** At shutdown: ends the frontends, leaving the jobs to be deployed again at the next start. */
+  async suspendAll(): Promise<void> {
+    const all = [...this.deployments.values()];
+    this.deployments.clear();
+    await Promise.all(all.map((d) => d.process.stop()));
+  }
+}

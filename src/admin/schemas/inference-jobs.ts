@@ -1,0 +1,34 @@
+/** Wire schemas of /inference_jobs (Rafiki 0.2.0's field names). */
+import { t, type Static } from 'elysia';
+import { JOB_STATUSES } from '../../common/domain.ts';
+import { oneOf } from './common.ts';
+
+export const InferenceBudgetSchema = t.Object({
+  MODEL_COUNT: t.Optional(t.Integer({ minimum: 1, maximum: 20, expected: 'an integer from 1 to 20' })),
+  REPLICA_COUNT: t.Optional(t.Integer({ minimum: 1, maximum: 16, expected: 'an integer from 1 to 16' })),
+  GPU_COUNT: t.Optional(t.Integer({ minimum: 0, expected: 'an integer ≥ 0' })),
+}, { additionalProperties: false });
+
+export const CreateInferenceJobBody = t.Object({
+  app: t.String({ maxLength: 100 }),
+  app_version: t.Optional(t.Integer({ minimum: -1, expected: 'an app version (-1 for the latest)' })),
+  budget: t.Optional(InferenceBudgetSchema),
+}, { additionalProperties: false });
+
+export const InferenceJobResponse = t.Object({
+  id: t.String(),
+  user_id: t.String(),
+  train_job_id: t.String(),
+  app: t.String(),
+  app_version: t.Number(),
+  budget: t.Record(t.String(), t.Number()),
+  status: oneOf(JOB_STATUSES),
+  error: t.Union([t.String(), t.Null()]),
+  predictor_host: t.Union([t.String(), t.Null()]),
+  trial_ids: t.Array(t.String()),
+  datetime_started: t.String(),
+  datetime_stopped: t.Union([t.String(), t.Null()]),
+});
+
+export type CreateInferenceJobRequest = Static<typeof CreateInferenceJobBody>;
+export type InferenceJobJson = Static<typeof InferenceJobResponse>;

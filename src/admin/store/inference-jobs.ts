@@ -1,0 +1,83 @@
+/** Inference jobs: a train job's best trials, deployed behind one query frontend. */
+import type { InferenceBudget, JobStatus } from '../../common/domain.ts';
+import type { Sql } from './database.ts';
+
+export interface InferenceJobRecord {
+  id: string;
+  userId: string;
+  trainJobId: string;
+  budget: Required<InferenceBudget>;
+  status: JobStatus;
+  error: string | null;
+  predictorHost: string | null;
+  trialIds: string[];
+  startedAt: Date;
+  stoppedAt: Date | null;
+}
+
+interface Row {
+  id: string; user_id: string; train_job_id: string; budget: InferenceJobRecord['budget']; status: JobStatus;
+  error: string | null; predictor_host: string | null; trial_ids: string[] | null; started_at: Date; stopped_at: Date | null;
+}
+
+const toJob = (r: Row): InferenceJobRecord => ({
+  id: r.id, userId: r.user_id, trainJobId: r.train_job_id, budget: r.budget, status: r.status, error: r.error,
+  predictorHost: r.predictor_host, trialIds: r.trial_ids ?? [], startedAt: r.started_at, stoppedAt: r.stopped_at,
+});
+
+export class InferenceJobStore {
+  constructor(private readonly sql: Sql) {}
+
+  private select(where: ReturnType<Sql>) {
+    return this.sql<Row[]>`
+      select j.*, (select array_agg(trial_id::text order by trial_id) from inference_job_trials where inference_job_id = j.id) as trial_ids
+      from inference_jobs j ${where}`;
+  }
+
+  /** Null when the train job already has a running inference job. */
+  async create(input: { userId: string; trainJobId: string; budget: InferenceJobRecord['budget']; trialIds: string[] }): Promise<InferenceJobRecord | null> {
+    try {
+      const id = await this.sql.begin(async (tx) => {
+        const [row] = await tx<{ id: string }[]>`insert into inference_jobs (user_id, train_job_id, budget)
+          values (${input.userId}, ${input.trainJobId}, ${tx.json(input.budget)}) returning id`;
+        for (const trialId of input.trialIds) await tx`insert into inference_job_trials (inference_job_id, trial_id) values (${row!.id}, ${trialId})`;
+        return row!.id;
+      });
+      return this.byId(id);
+    } catch (error) {
+      // The partial unique index allows one STARTED or RUNNING job per train job.
+      if ((error as { code?: string }).code === '23505') return null;
+      throw error;
+    }
+  }
+
+  async byId(id: string): Promise<InferenceJobRecord | null> {
+    const [row] = await this.select(this.sql`where j.id = ${id}`);
+    return row ? toJob(row) : null;
+  }
+
+  async ofUser(userId: string): Promise<InferenceJobRecord[]> {
+    return (await this.select(this.sql`where j.user_id = ${userId} order by j.started_at`)).map(toJob);
+  }
+
+  async ofTrainJobs(trainJobIds: string[]): Promise<InferenceJobRecord[]> {
+    if (trainJobIds.length === 0) return [];
+    return (await this.select(this.sql`where j.train_job_id in ${this.sql(trainJobIds)} order by j.started_at`)).map(toJob);
+  }
+
+  async runningOf(trainJobId: string): Promise<InferenceJobRecord | null> {
+    const [row] = await this.select(this.sql`where j.train_job_id = ${trainJobId} and j.status in ('STARTED', 'RUNNING')`);
+    return row ? toJob(row) : null;
+  }
+
+  async active(): Promise<InferenceJobRecord[]> {
+    return (await this.select(this.sql`where j.status in ('STARTED', 'RUNNING') order by j.started_at`)).map(toJob);
+  }
+
+  async update(id: string, change: { status: JobStatus; predictorHost?: string; error?: string }): Promise<void> {
+    const ended = change.status === 'STOPPED' || change.status === 'ERRORED';
+    await this.sql`update inference_jobs set status = ${change.status},
+      predictor_host = coalesce(${change.predictorHost ?? null}, predictor_host), error = coalesce(${change.error ?? null}, error),
+      stopped_at = ${ended ? this.sql`now()` : this.sql`null`} where id = ${id}`;
+  }
+}

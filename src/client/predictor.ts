@@ -1,0 +1,84 @@
+/**
+ * Queries to a deployed inference job over one reused HTTP/2 session (h2c with
+ * prior knowledge, or h2 over TLS for an https:// address): Rafiki's /predict and
+ * the KServe v2 infer call.
+ */
+import http2 from 'node:http2';
+import { RafikiClientError } from './errors.ts';
+
+export interface V2Tensor { name: string; shape: number[]; datatype: string; data: number[] }
+export interface V2InferResponse { model_name: string; model_version?: string; id?: string; outputs: V2Tensor[] }
+
+export interface PredictOptions {
+  /** Answer with what has arrived after this many milliseconds (the job's default otherwise). */
+  deadlineMs?: number;
+}
+
+export class Predictor {
+  private session: http2.ClientHttp2Session | undefined;
+
+  /** `host` is an inference job's `predictor_host` (host:port), or a full http:// or https:// URL. */
+  constructor(readonly host: string, private readonly tls: http2.SecureClientSessionOptions = {}) {}
+
+  private get url(): string {
+    return /^https?:\/\//.test(this.host) ? this.host : `http://${this.host}`;
+  }
+
+  private connect(): http2.ClientHttp2Session {
+    if (!this.session || this.session.closed || this.session.destroyed) {
+      this.session = http2.connect(this.url, this.tls);
+      // A broken session is dropped and the next request connects again.
+      this.session.on('error', () => this.session?.destroy());
+    }
+    return this.session;
+  }
+
+  private request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const stream = this.connect().request({ ':method': method, ':path': path, 'content-type': 'application/json' });
+      let status = 0;
+      const chunks: Buffer[] = [];
+      stream.on('response', (headers) => {
+        status = Number(headers[':status']);
+      });
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('error', (error) => reject(new RafikiClientError(0, 'NETWORK', `cannot reach the predictor at ${this.host}: ${error.message}`)));
+      stream.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = text;
+        }
+        if (status >= 200 && status < 300) return resolve(parsed as T);
+        const error = (parsed as { error?: unknown }).error;
+        const message = typeof error === 'string' ? error : typeof error === 'object' && error ? String((error as { message?: unknown }).message) : text;
+        reject(new RafikiClientError(status, status === 503 ? 'UNAVAILABLE' : status === 504 ? 'TIMEOUT' : status >= 500 ? 'INTERNAL' : 'BAD_REQUEST', message));
+      });
+      stream.end(body === undefined ? undefined : JSON.stringify(body));
+    });
+  }
+
+  /** One query's prediction: probabilities per class, or a number. */
+  async predict(query: unknown, options: PredictOptions = {}): Promise<unknown> {
+    const answer = await this.request<{ prediction: unknown }>('POST', '/predict', { query, ...(options.deadlineMs ? { deadline_ms: options.deadlineMs } : {}) });
+    return answer.prediction;
+  }
+
+  /** Several queries' predictions, in order. */
+  async predictBatch(queries: unknown[], options: PredictOptions = {}): Promise<unknown[]> {
+    const answer = await this.request<{ predictions: unknown[] }>('POST', '/predict', { queries, ...(options.deadlineMs ? { deadline_ms: options.deadlineMs } : {}) });
+    return answer.predictions;
+  }
+
+  /** The KServe v2 / Open Inference Protocol infer call; `model` is the job's app. */
+  inferV2(model: string, inputs: V2Tensor[]): Promise<V2InferResponse> {
+    return this.request('POST', `/v2/models/${encodeURIComponent(model)}/infer`, { inputs });
+  }
+
+  close(): void {
+    this.session?.close();
+    this.session = undefined;
+  }
+}

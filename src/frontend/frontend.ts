@@ -1,0 +1,139 @@
+import { aimdPolicy, fixedPolicy, type BatchPolicy } from './batch-policy.ts';
+import { Batcher } from './batcher.ts';
+import { listen } from './http2-listener.ts';
+import { frontendMetrics } from './metrics.ts';
+import { Predictor, type ServedTrial } from './predictor.ts';
+import { MemoryQueue } from './queue/memory.ts';
+import type { QueryQueue } from './queue/queue.ts';
+import { RedisStreamsQueue } from './queue/redis-streams.ts';
+import { Replica } from './replica.ts';
+import { frontendHandler } from './server.ts';
+import { checkSpec, type FrontendSpec } from './spec.ts';
+import { trialRunner } from './trial-runner.ts';
+
+const PIPELINE_DEPTH = 2;
+
+export interface FrontendStats {
+  port: number;
+  inFlight: number;
+  accepting: boolean;
+  /** Batch size → how many batches had it. */
+  batchSizes: Record<number, number>;
+  /** Batches tried again because their worker died under them. */
+  retriedBatches: number;
+  workers: { trialId: string; pid: number | undefined; restarts: number }[];
+  /** Pids of the workers predicting a batch right now. */
+  busyWorkers: number[];
+}
+
+export interface RunningFrontend {
+  port: number;
+  stats(): FrontendStats;
+  /** Answers what is in flight, refuses new queries with 503 meanwhile, then ends the workers. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a query frontend in this process (DESIGN.md §6): its inference
+ * workers (`replicasPerTrial` per trial, each loaded before this resolves), a
+ * batcher per trial, the queue (Redis Streams with `redisUrl`, else in-process)
+ * and the HTTP/2 + HTTP/1.1 listener. Resolving means ready to serve.
+ *
+ * @example
+ * const frontend = await startFrontend({ ...FRONTEND_DEFAULTS, jobId: 'j1', app: 'iris', appVersion: 1,
+ *   task: 'TABULAR_CLASSIFICATION', host: '127.0.0.1', port: 0, trials });
+ * await fetch(`http://127.0.0.1:${frontend.port}/predict`, { method: 'POST', body: '{"query":[5.1,3.5,1.4,0.2]}' });
+ * await frontend.stop();
+ */
+export async function startFrontend(spec: FrontendSpec): Promise<RunningFrontend> {
+  checkSpec(spec);
+  const replicas = spec.trials.map((trial) =>
+    Array.from({ length: spec.replicasPerTrial }, () => new Replica(trial, { task: spec.task, onnxThreads: spec.onnxThreads })));
+  const stopWorkers = () => Promise.all(replicas.flat().map((r) => r.stop()));
+  let served: ServedTrial[];
+  try {
+    served = await Promise.all(replicas.map(async (set, t) => {
+      const [first] = await Promise.all(set.map((replica) => replica.start()));
+      const trial = spec.trials[t]!;
+      return { trialId: trial.trialId, classes: trial.classes, input: first!.input };
+    }));
+  } catch (err) {
+    await stopWorkers();
+    throw err;
+  }
+
+  const queue: QueryQueue = spec.redisUrl ? new RedisStreamsQueue({ url: spec.redisUrl, prefix: `rafiki:${spec.jobId}` }) : new MemoryQueue();
+  const metrics = frontendMetrics();
+  let retriedBatches = 0;
+  const predictor = new Predictor({ task: spec.task, trials: served, queue });
+  const batchers = served.map((trial, t) => new Batcher({
+    trialId: trial.trialId,
+    queue,
+    // Each replica holds up to PIPELINE_DEPTH batches: one it predicts, the next already in its pipe,
+    // so that it does not wait idle while the frontend answers the last batch and forms the next.
+    runners: replicas[t]!.flatMap((replica) => Array.from({ length: PIPELINE_DEPTH }, () => trialRunner(replica, {
+      features: features(trial), regression: spec.task === 'TABULAR_REGRESSION', onRetry: () => retriedBatches++,
+    }))),
+    policy: batchPolicy(spec),
+    maxQueueDelayMs: spec.maxQueueDelayMs,
+    onBatch: (info) => metrics.batch(info),
+  }));
+  for (const batcher of batchers) batcher.start();
+
+  let accepting = true;
+  const handler = frontendHandler({
+    predictor,
+    metrics,
+    model: {
+      app: spec.app, appVersion: spec.appVersion, task: spec.task, classes: predictor.ensemble.classes,
+      input: served.find((t) => t.input !== null)?.input ?? null, defaultDeadlineMs: spec.deadlineMs,
+    },
+    accepting: () => accepting,
+    ready: () => queue.available(),
+  });
+  let listener;
+  try {
+    listener = await listen({ host: spec.host, port: spec.port, tls: spec.tls, maxBodyBytes: spec.maxBodyBytes, handler });
+  } catch (err) {
+    await Promise.all(batchers.map((b) => b.stop()));
+    await Promise.all([queue.close(), stopWorkers()]);
+    throw err;
+  }
+  const { port } = listener;
+  let stopping: Promise<void> | null = null;
+
+  return {
+    port,
+    stats: () => ({
+      port,
+      inFlight: predictor.inFlight,
+      accepting,
+      batchSizes: Object.fromEntries(metrics.sizes),
+      retriedBatches,
+      workers: replicas.flat().map((r) => ({ trialId: r.trial.trialId, pid: r.pid, restarts: r.restarts })),
+      busyWorkers: replicas.flat().filter((r) => r.busy && r.pid !== undefined).map((r) => r.pid!),
+    }),
+    stop() {
+      stopping ??= (async () => {
+        accepting = false;
+        // In-flight requests end by their deadline at the latest.
+        while (predictor.inFlight > 0) await Bun.sleep(5);
+        await Promise.all(batchers.map((b) => b.stop()));
+        await Promise.all([listener.close(), queue.close(), stopWorkers()]);
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** The input dimensions of one query of an ONNX trial, or null for template trials. */
+function features({ input }: ServedTrial): number[] | null {
+  if (input === null) return null;
+  return input.kind === 'tabular' ? [input.columns.length] : [input.height, input.width, input.channels];
+}
+
+function batchPolicy(spec: FrontendSpec): BatchPolicy {
+  const policy = spec.batchPolicy ?? { kind: 'aimd' };
+  if (policy.kind === 'fixed') return fixedPolicy(spec);
+  return aimdPolicy({ maxBatchSize: spec.maxBatchSize, targetMs: policy.targetMs ?? spec.deadlineMs / 10 });
+}

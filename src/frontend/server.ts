@@ -1,0 +1,88 @@
+import { RafikiError } from '../common/errors.ts';
+import { InputError } from '../model/errors.ts';
+import { errorResponse, json, type Handler, type HttpRequest, type HttpResponse } from './http.ts';
+import type { FrontendMetrics } from './metrics.ts';
+import type { Predictor } from './predictor.ts';
+import { kserveV2, type V2Model } from './routes/kserve-v2.ts';
+import { predictRoute } from './routes/rafiki.ts';
+
+export interface HandlerOptions {
+  predictor: Predictor;
+  model: V2Model;
+  metrics: FrontendMetrics;
+  /** Whether new predictions are accepted (false while stopping: 503). */
+  accepting: () => boolean;
+  /** Whether the queue and the workers can serve. */
+  ready: () => boolean;
+}
+
+type Route = { endpoint: string; predicts?: boolean; run: (request: HttpRequest, params: string[]) => Promise<HttpResponse> | HttpResponse };
+
+/**
+ * The frontend's one request handler, behind every listener: routes Rafiki's
+ * and the KServe v2 endpoints, `/metrics` and health, counts every answer, and
+ * turns errors into `{"error": "..."}` with their status (user mistakes are
+ * 4xx, never 500).
+ *
+ * @example
+ * const handler = frontendHandler({ predictor, model, metrics, accepting: () => true, ready: () => true });
+ * await handler({ method: 'GET', path: '/v2/health/live', body: Buffer.alloc(0) });
+ */
+export function frontendHandler(options: HandlerOptions): Handler {
+  const { predictor, model, metrics } = options;
+  const v2 = kserveV2(predictor, model, () => options.accepting() && options.ready());
+  const model$ = '/v2/models/([^/]+)(?:/versions/([^/]+))?';
+  const routes: [string, string | RegExp, Route][] = [
+    ['POST', '/predict', { endpoint: 'predict', predicts: true, run: predictRoute(predictor, model.defaultDeadlineMs) }],
+    ['POST', new RegExp(`^${model$}/infer$`), { endpoint: 'v2_infer', predicts: true, run: (r, [name, version]) => v2.infer(r, decode(name!), version && decode(version)) }],
+    ['GET', new RegExp(`^${model$}/ready$`), { endpoint: 'v2_model_ready', run: (_, [name, version]) => v2.ready(decode(name!), version && decode(version)) }],
+    ['GET', new RegExp(`^${model$}$`), { endpoint: 'v2_model_metadata', run: (_, [name, version]) => v2.metadata(decode(name!), version && decode(version)) }],
+    ['GET', '/v2/health/live', { endpoint: 'v2_live', run: () => json(200, { live: true }) }],
+    ['GET', '/v2/health/ready', { endpoint: 'v2_ready', run: () => (options.accepting() && options.ready() ? json(200, { ready: true }) : json(503, { ready: false })) }],
+    ['GET', '/v2', { endpoint: 'v2_server', run: () => json(200, { name: 'rafiki', version: '0.1.0', extensions: [] }) }],
+    ['GET', '/metrics', { endpoint: 'metrics', run: async () => ({ status: 200, body: await metrics.registry.metrics(), contentType: metrics.registry.contentType }) }],
+  ];
+  // Fixed paths by one lookup, since routing runs on every request.
+  const exact = new Map(routes.flatMap(([method, path, route]) => (typeof path === 'string' ? [[`${method} ${path}`, route] as const] : [])));
+
+  return async (request) => {
+    const started = performance.now();
+    let endpoint = 'unknown';
+    let response: HttpResponse;
+    try {
+      const fixed = exact.get(`${request.method} ${request.path}`);
+      const matches = fixed ? [{ method: request.method, route: fixed, params: [] as string[] }] : routes.flatMap(([method, path, route]) => {
+        const match = typeof path === 'string' ? (path === request.path ? [path] : null) : path.exec(request.path);
+        return match ? [{ method, route, params: match.slice(1) }] : [];
+      });
+      const found = matches.find((m) => m.method === request.method);
+      if (!found) {
+        response = matches.length > 0
+          ? errorResponse(405, `${request.path} takes ${[...new Set(matches.map((m) => m.method))].join(', ')}, not ${request.method}`)
+          : errorResponse(404, `there is no ${request.path} here; try POST /predict or the KServe v2 paths under /v2`);
+      } else {
+        endpoint = found.route.endpoint;
+        if (found.route.predicts && !options.accepting()) response = errorResponse(503, 'the inference job is stopping; no new queries are taken');
+        else response = await found.route.run(request, found.params);
+      }
+    } catch (err) {
+      response = toErrorResponse(err);
+    }
+    metrics.request(endpoint, response.status, (performance.now() - started) / 1000);
+    return response;
+  };
+}
+
+function toErrorResponse(err: unknown): HttpResponse {
+  if (err instanceof RafikiError) return errorResponse(err.status, err.message);
+  if (err instanceof InputError) return errorResponse(400, err.message);
+  return errorResponse(500, err instanceof Error ? err.message : String(err));
+}
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

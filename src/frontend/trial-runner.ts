@@ -1,0 +1,70 @@
+import type { BatchOutput, InferenceBatch } from '../worker/inference/batch.ts';
+import type { BatchRunner } from './batcher.ts';
+import type { QueryAnswer, QueueEntry } from './queue/queue.ts';
+import { WorkerDiedError, type Replica } from './replica.ts';
+
+/** Attempts of one batch when its worker dies under it: the worker restarts in between. */
+const ATTEMPTS = 3;
+
+/**
+ * The BatchRunner of one replica: entries → one worker batch (one FP32 tensor
+ * for ONNX trials, raw queries otherwise) → one answer per entry. When the
+ * worker dies mid-batch it is restarted and the batch tried again, so the
+ * queries in it are still answered. When a template refuses a batch as bad
+ * input, its queries are tried one by one so that only the bad ones fail.
+ *
+ * @example
+ * const run = trialRunner(replica, { features: [4], regression: false });
+ * const answers = await run(entries);
+ */
+export function trialRunner(replica: Replica, { features, regression, onRetry }: { features: number[] | null; regression: boolean; onRetry?: () => void }): BatchRunner {
+  const trialId = replica.trial.trialId;
+
+  async function predict(batch: InferenceBatch): Promise<BatchOutput> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!replica.ready) await replica.start();
+        return await replica.predict(batch);
+      } catch (err) {
+        if (!(err instanceof WorkerDiedError) || attempt >= ATTEMPTS) throw err;
+        onRetry?.();
+      }
+    }
+  }
+
+  async function run(entries: QueueEntry[]): Promise<QueryAnswer[]> {
+    const output = await predict(toBatch(entries, features));
+    if (output.kind === 'error') {
+      if (output.status === 400 && entries.length > 1) return (await Promise.all(entries.map((entry) => run([entry])))).flat();
+      return entries.map((entry) => ({ id: entry.id, trialId, error: { status: output.status, message: output.message } }));
+    }
+    const predictions = output.kind === 'predictions' ? output.predictions : rows(output.data, output.dims, regression);
+    return entries.map((entry, i) => ({ id: entry.id, trialId, prediction: predictions[i] as number | number[] }));
+  }
+
+  return run;
+}
+
+function toBatch(entries: QueueEntry[], features: number[] | null): InferenceBatch {
+  if (features === null) return { kind: 'queries', queries: entries.map((entry) => ('query' in entry.payload ? entry.payload.query : null)) };
+  const size = features.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(entries.length * size);
+  entries.forEach((entry, i) => {
+    if ('row' in entry.payload) data.set(entry.payload.row, i * size);
+  });
+  return { kind: 'tensor', data, dims: [entries.length, ...features] };
+}
+
+/** [N] or [N, 1] → N numbers; [N, K] → N arrays of K probabilities. */
+function rows(data: Float32Array, dims: number[], regression: boolean): (number | number[])[] {
+  const n = dims[0] ?? 0;
+  if (regression) return Array.from(data.subarray(0, n));
+  const width = dims[1] ?? 1;
+  const out: number[][] = [];
+  for (let i = 0, k = 0; i < n; i++) {
+    const row = new Array<number>(width);
+    for (let j = 0; j < width; j++) row[j] = data[k++]!;
+    out.push(row);
+  }
+  return out;
+}

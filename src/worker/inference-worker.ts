@@ -1,0 +1,34 @@
+/**
+ * An inference worker: a subprocess of a query frontend that loads one trial and
+ * predicts the batches the frontend hands it (DESIGN.md §6). onnxruntime blocks
+ * the thread it runs on, which is why it runs here and not in the frontend.
+ *
+ * @example
+ * const child = spawnIpc([process.execPath, 'src/worker/inference-worker.ts']);
+ * const worker = Comlink.wrap<InferenceWorkerApi>(ipcEndpoint(child.port, 'inference'));
+ * await worker.load(trial, { task: 'TABULAR_CLASSIFICATION', onnxThreads: 1 });
+ */
+import * as Comlink from 'comlink';
+import type { DeployedTrial } from '../frontend/spec.ts';
+import { exitWithParent, ipcEndpoint, parentPort } from './ipc.ts';
+import type { InferenceBatch, InferenceWorkerApi, LoadOptions, Predictor } from './inference/batch.ts';
+import { onnxPredictor } from './inference/onnx-predictor.ts';
+import { templatePredictor } from './inference/template-predictor.ts';
+
+let predictor: Predictor | null = null;
+
+const api: InferenceWorkerApi = {
+  async load(trial: DeployedTrial, options: LoadOptions) {
+    predictor = trial.onnxPath
+      ? await onnxPredictor(trial.onnxPath, { threads: options.onnxThreads, classes: trial.classes.length })
+      : await templatePredictor(trial, options.task);
+    return { input: predictor.input };
+  },
+  async predict(batch: InferenceBatch) {
+    if (!predictor) throw new Error('no trial loaded: call load first');
+    return predictor.predict(batch);
+  },
+};
+
+exitWithParent();
+Comlink.expose(api, ipcEndpoint(parentPort(), 'inference'));

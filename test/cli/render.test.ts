@@ -1,0 +1,100 @@
+/** The CLI's text building blocks, in-process: tables, charts, progress, the watch panel, where the login is kept. */
+import { describe, expect, setDefaultTimeout, test } from 'bun:test';
+import type { TrainJobJson, TrialJson } from '../../src/client/index.ts';
+import { configDir, tokenExpiry } from '../../src/cli/credentials.ts';
+import { bytes, duration, knobsSummary } from '../../src/cli/output.ts';
+import { lineChart } from '../../src/cli/plot.ts';
+import { counted, ProgressBar, renderBar } from '../../src/cli/progress.ts';
+import { details, table } from '../../src/cli/table.ts';
+import { progress } from '../../src/cli/watch.ts';
+
+setDefaultTimeout(120_000);
+
+describe('table', () => {
+  test('aligns columns, right-aligns numbers, cuts long cells, shows blanks as -', () => {
+    const rows = [{ name: 'iris', n: 150, note: null }, { name: 'a much longer name', n: 7, note: 'x' }];
+    expect(table(rows, [{ header: 'name', value: (r) => r.name, max: 10 }, { header: 'n', value: (r) => r.n }, { header: 'note', value: (r) => r.note }])).toBe(
+      ['NAME          N  NOTE', 'iris        150  -', 'a much lo…    7  x'].join('\n'),
+    );
+    expect(details([['id', 'abc'], ['error', null]])).toBe('id:     abc\nerror:  -');
+  });
+});
+
+describe('lineChart', () => {
+  test('draws a rising series with labelled levels', () => {
+    expect(lineChart([0.2, 0.5, 0.7, 0.8], { height: 4 })).toBe(['0.800 ┤   ╭', '0.650 ┤  ╭╯', '0.500 ┤ ╭╯', '0.350 ┤ │', '0.200 ┼─╯'].join('\n'));
+  });
+
+  test('a flat series is one line; long series are averaged down to the width; nothing to draw is said', () => {
+    expect(lineChart([3, 3, 3])).toBe('3.00 ┼───');
+    const chart = lineChart(Array.from({ length: 500 }, (_, i) => i), { width: 40, height: 5 });
+    expect(Math.max(...chart.split('\n').map((line) => line.split(/[┤┼]/)[1]!.length))).toBe(40);
+    expect(lineChart([Number.NaN])).toBe('(no values)');
+    expect(() => lineChart([1], { height: 0 })).toThrow('height and width must be ≥ 1, got 0 and 60');
+  });
+});
+
+describe('progress', () => {
+  test('counted passes every chunk on and reports the running total', async () => {
+    async function* source() {
+      yield new Uint8Array(3);
+      yield new Uint8Array(4);
+    }
+    const seen: number[] = [];
+    const chunks: number[] = [];
+    for await (const chunk of counted(source(), (sent) => seen.push(sent))) chunks.push(chunk.byteLength);
+    expect(chunks).toEqual([3, 4]);
+    expect(seen).toEqual([3, 7]);
+  });
+
+  test('the bar shows the fraction, the bytes sent and the total, on one rewritten line', () => {
+    expect(renderBar(512, 2048, 8)).toBe('[██░░░░░░]  25%  512 B / 2.0 KB');
+    expect(renderBar(0, 0, 4)).toBe('[████] 100%  0 B / 0 B');
+    let written = '';
+    const bar = new ProgressBar({ write: (text: string) => (written += text) }, 2048, 'iris.csv', 0);
+    bar.update(1024);
+    bar.done();
+    expect(written).toBe(`\r\x1b[2Kiris.csv ${renderBar(1024, 2048)}\r\x1b[2Kiris.csv ${renderBar(1024, 2048)}\n`);
+  });
+});
+
+describe('the watch panel', () => {
+  const start = '2026-01-01T00:00:00.000Z';
+  const job = {
+    app: 'iris', app_version: 2, status: 'RUNNING', budget: { MODEL_TRIAL_COUNT: 4, TIME_HOURS: 0.1 }, datetime_started: start, datetime_stopped: null,
+    sub_train_jobs: [{ model_id: 'm1', model_name: 'tiny', status: 'RUNNING' }, { model_id: 'm2', model_name: 'mlp', status: 'RUNNING' }],
+  } as unknown as TrainJobJson;
+  const trial = (no: number, model: string, status: string, score: number | null) =>
+    ({ no, model_id: model, model_name: model === 'm1' ? 'tiny' : 'mlp', status, score, datetime_started: start, datetime_stopped: null }) as unknown as TrialJson;
+
+  test('trials done against the budget per template, the best so far, the running trials', () => {
+    const trials = [trial(1, 'm1', 'COMPLETED', 0.9), trial(2, 'm1', 'COMPLETED', 0.95), trial(3, 'm1', 'RUNNING', null), trial(1, 'm2', 'ERRORED', null)];
+    const { lines, line } = progress(job, trials, Date.parse(start) + 65_000);
+    expect(lines).toEqual([
+      'train job iris v2  RUNNING  1m05s of the 0.1 h budget',
+      '  MODEL  STATUS   TRIALS  BEST',
+      '  tiny   RUNNING  2/4     0.9500',
+      '  mlp    RUNNING  1/4     -',
+      'best so far: 0.9500 (tiny trial 2)',
+      'running: tiny #3 (1m05s)',
+    ]);
+    expect(line).toBe('train job iris v2 RUNNING · tiny 2/4 trials · mlp 1/4 trials · best 0.9500 (tiny trial 2) · running: tiny #3');
+  });
+});
+
+describe('formatting and the login file', () => {
+  test('durations, sizes, knobs', () => {
+    expect([87, 1234, 184_000, 7_500_000].map(duration)).toEqual(['87ms', '1.2s', '3m04s', '2h05m']);
+    expect([0, 1536, 5 * 1024 ** 3].map(bytes)).toEqual(['0 B', '1.5 KB', '5.0 GB']);
+    expect(knobsSummary({ lr: 0.0012345, decay: 0.0000012, l2: 0.0001, units: 64, act: 'relu', bn: true })).toBe('lr=0.00123 decay=1.2e-6 l2=1e-4 units=64 act=relu bn=true');
+  });
+
+  test('the config directory: RAFIKI_CONFIG_DIR, else XDG_CONFIG_HOME/rafiki, else ~/.config/rafiki', () => {
+    expect(configDir({ RAFIKI_CONFIG_DIR: '/a', XDG_CONFIG_HOME: '/b' })).toBe('/a');
+    expect(configDir({ XDG_CONFIG_HOME: '/b' })).toBe('/b/rafiki');
+    expect(configDir({})).toMatch(/\/\.config\/rafiki$/);
+    const token = `e30.${Buffer.from(JSON.stringify({ exp: 2_000_000_000 })).toString('base64url')}.sig`;
+    expect(tokenExpiry(token)?.toISOString()).toBe('2033-05-18T03:33:20.000Z');
+    expect(tokenExpiry('not a token')).toBeUndefined();
+  });
+});

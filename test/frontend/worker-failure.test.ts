@@ -1,0 +1,44 @@
+// A worker killed (SIGKILL) under load while it holds a batch: the batch is
+// tried again on the restarted worker, and every accepted request is still
+// answered, correctly. The trial is slowed so that the kill lands mid-batch.
+import { afterAll, expect, setDefaultTimeout, test } from 'bun:test';
+import { join } from 'node:path';
+import { startFrontend } from '../../src/frontend/frontend.ts';
+import { frontendSpec, IRIS_QUERIES, post, tempDir, trainCentroid } from './support.ts';
+
+setDefaultTimeout(60_000);
+
+const dir = tempDir();
+afterAll(() => dir.remove());
+
+test('every request is answered while a worker is killed and restarted', async () => {
+  const centroid = await trainCentroid(dir.path, 'slow');
+  const expected = await centroid.predict(IRIS_QUERIES) as number[][];
+  const trial = { ...centroid.trial, template: { path: join(import.meta.dir, 'fixtures/slow-centroid.ts'), className: 'SlowCentroid', knobs: { ...centroid.trial.template.knobs, delayMs: 100 } } };
+  const frontend = await startFrontend(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [trial], replicasPerTrial: 2, deadlineMs: 20_000 }));
+  try {
+    const victim = frontend.stats().workers[0]!.pid!;
+    let killed = false;
+    let answered = 0;
+    const client = async (c: number) => {
+      for (let i = 0; !killed || i < 10; i++) {
+        const q = (c + i) % 3;
+        const { status, body } = await post(frontend.port, '/predict', { query: IRIS_QUERIES[q] });
+        expect(status).toBe(200);
+        expect(body.partial).toBeUndefined();
+        (body.prediction as number[]).forEach((p, k) => expect(Math.abs(p - expected[q]![k]!)).toBeLessThan(1e-6));
+        answered++;
+      }
+    };
+    const clients = Array.from({ length: 16 }, (_, c) => client(c));
+    while (answered < 20) await Bun.sleep(5);
+    while (!frontend.stats().busyWorkers.includes(victim)) await Bun.sleep(1);
+    process.kill(victim, 'SIGKILL');
+    killed = true;
+    await Promise.all(clients);
+    expect(frontend.stats().workers.filter((w) => w.restarts === 1 && w.pid !== victim)).toHaveLength(1);
+    expect(frontend.stats().retriedBatches).toBeGreaterThanOrEqual(1);
+  } finally {
+    await frontend.stop();
+  }
+});

@@ -1,0 +1,103 @@
+/** Inference jobs through the Admin: deploy a train job's best trials, query them over HTTP/2, stop, restart. */
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
+import { join } from 'node:path';
+import { startAdmin } from '../src/admin/server.ts';
+import { Client } from '../src/client/index.ts';
+import { SUPERADMIN, testConfig } from './support/admin.ts';
+import { createBackend, type Backend } from './support/databases.ts';
+import { isAlive, waitUntil } from './support/wait.ts';
+import { failure } from './support/errors.ts';
+
+setDefaultTimeout(180_000);
+
+const FIXTURES = join(import.meta.dir, 'fixtures');
+const TASK = 'TABULAR_CLASSIFICATION';
+const SETOSA = { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 };
+const VIRGINICA = [6.7, 3.0, 5.2, 2.3];
+
+
+describe('inference jobs', () => {
+  let backend: Backend;
+  let admin: Awaited<ReturnType<typeof startAdmin>>;
+  let client: Client;
+
+  beforeAll(async () => {
+    backend = await createBackend('embedded');
+    admin = await startAdmin(testConfig(backend));
+    client = new Client({ adminUrl: admin.url });
+    await client.login(SUPERADMIN.email, SUPERADMIN.password);
+    const dataset = await client.createDataset({ name: 'iris', task: TASK, file: join(FIXTURES, 'iris.csv') });
+    const softmax = await client.createModel({ name: 'softmax', task: TASK, file: join(import.meta.dir, '../models/softmax_regression.ts'), modelClass: 'SoftmaxRegression' });
+    const tiny = await client.createModel({ name: 'tiny', task: TASK, file: join(FIXTURES, 'templates/tiny-centroid.ts'), modelClass: 'TinyCentroid' });
+    await client.createTrainJob({ app: 'iris', task: TASK, trainDatasetId: dataset.id, valDatasetId: dataset.id, modelIds: [softmax.id, tiny.id], budget: { MODEL_TRIAL_COUNT: 3, GPU_COUNT: 0 } });
+    await waitUntil('the train job to stop', async () => (await client.getTrainJob('iris')).status === 'STOPPED');
+  });
+  afterAll(async () => {
+    client.close();
+    await admin.stop();
+    await backend.dispose();
+  });
+
+  test('deploys the best trial of each template; queries over HTTP/2 get averaged probabilities; stop ends it', async () => {
+    const best = await client.getBestTrials('iris', -1, 10);
+    const job = await client.createInferenceJob('iris', -1, { GPU_COUNT: 0 });
+    expect(job).toMatchObject({ app: 'iris', app_version: 1, status: 'RUNNING', budget: { MODEL_COUNT: 2, REPLICA_COUNT: 1, GPU_COUNT: 0 } });
+    const bestPerModel = ['softmax', 'tiny'].map((name) => best.find((trial) => trial.model_name === name)!.id).sort();
+    expect(job.trial_ids).toEqual(bestPerModel);
+    expect(job.predictor_host).toMatch(/^127\.0\.0\.1:\d+$/);
+
+    const probabilities = (await client.predict(job.predictor_host!, SETOSA)) as number[];
+    expect(probabilities).toHaveLength(3);
+    expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(probabilities.indexOf(Math.max(...probabilities))).toBe(0);
+    const batch = (await client.predictBatch(job.predictor_host!, [SETOSA, VIRGINICA])) as number[][];
+    expect(batch.map((p) => p.indexOf(Math.max(...p)))).toEqual([0, 2]);
+    const v2 = await client.inferV2(job.predictor_host!, 'iris', [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2] }]);
+    expect(v2.outputs[0]!.shape).toEqual([1, 3]);
+    expect(v2.outputs[0]!.data[0]).toBeCloseTo(probabilities[0]!, 5);
+
+    expect((await client.getRunningInferenceJob('iris')).id).toBe(job.id);
+    expect((await client.getInferenceJobs({ app: 'iris' })).map((j) => j.id)).toContain(job.id);
+    expect((await failure(client.createInferenceJob('iris'))).status).toBe(409);
+
+    const stopped = await client.stopInferenceJob('iris');
+    expect(stopped.status).toBe('STOPPED');
+    expect((await failure(client.predict(job.predictor_host!, SETOSA))).code).toBe('NETWORK');
+    expect((await failure(client.getRunningInferenceJob('iris'))).status).toBe(404);
+    expect((await failure(client.stopInferenceJob('iris'))).status).toBe(409);
+  });
+
+  test('MODEL_COUNT deploys the best trials overall; a restarted Admin deploys running jobs again', async () => {
+    const job = await client.createInferenceJob('iris', 1, { MODEL_COUNT: 1, GPU_COUNT: 0 });
+    expect(job.trial_ids).toEqual([(await client.getBestTrials('iris', 1, 1))[0]!.id]);
+    const [frontend] = (await admin.store.services.ofInferenceJob(job.id));
+    await admin.stop();
+    expect(isAlive(frontend!.pid!)).toBe(false);
+    admin = await startAdmin(testConfig(backend));
+    client.close();
+    client = new Client({ adminUrl: admin.url });
+    await client.login(SUPERADMIN.email, SUPERADMIN.password);
+    const again = await waitUntil('the job to run again', async () => {
+      const j = await client.getRunningInferenceJob('iris');
+      return j.status === 'RUNNING' ? j : null;
+    });
+    const prediction = (await client.predict(again.predictor_host!, SETOSA)) as number[];
+    expect(prediction.indexOf(Math.max(...prediction))).toBe(0);
+    await client.stopInferenceJob('iris');
+  });
+
+  test('bad requests: a running or unknown train job, a GPU, unknown fields', async () => {
+    const datasets = await client.getDatasets();
+    const tiny = (await client.getAvailableModels(TASK)).find((m) => m.name === 'tiny')!;
+    await client.createTrainJob({ app: 'busy', task: TASK, trainDatasetId: datasets[0]!.id, valDatasetId: datasets[0]!.id, modelIds: [tiny.id], budget: { MODEL_TRIAL_COUNT: 1000, GPU_COUNT: 0 } });
+    const running = await failure(client.createInferenceJob('busy'));
+    expect(running.status).toBe(409);
+    expect(running.message).toMatch(/^train job busy v1 is (STARTED|RUNNING); only a STOPPED train job can be deployed$/);
+    await client.stopTrainJob('busy');
+    expect((await failure(client.createInferenceJob('nothing-here'))).status).toBe(404);
+    const gpu = await failure(client.createInferenceJob('iris', -1, { GPU_COUNT: 2 }));
+    expect([gpu.status, gpu.message]).toEqual([400, 'budget: GPU_COUNT is 2 but this Rafiki has no GPU; use 0']);
+    const replicas = await failure(client.createInferenceJob('iris', -1, { REPLICA_COUNT: 0 }));
+    expect(replicas.message).toContain("'budget.REPLICA_COUNT' must be an integer from 1 to 16");
+  });
+});
