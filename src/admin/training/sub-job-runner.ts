@@ -12,6 +12,7 @@ import type { ServicesManager } from '../services/manager.ts';
 import type { TemplateFiles } from '../services/template-files.ts';
 import type { Store } from '../store/store.ts';
 import type { SubTrainJobRecord, TrainJobRecord } from '../store/train-jobs.ts';
+import { LogBuffer } from './log-buffer.ts';
 import { TrainWorkerHandle, type TrialResult } from './train-worker-handle.ts';
 
 export interface RunnerDeps {
@@ -53,11 +54,13 @@ export class SubJobRunner {
   private readonly stopped: Promise<Ending>;
   private signalStop!: () => void;
   private session: string | undefined;
+  private readonly logs: LogBuffer;
 
   constructor(private readonly deps: RunnerDeps, private readonly job: TrainJobRecord, private readonly sub: SubTrainJobRecord, private readonly deadline: number) {
     this.stopped = new Promise<Ending>((resolve) => {
       this.signalStop = () => resolve({ kind: 'stop' });
     });
+    this.logs = new LogBuffer((trialId, entries) => deps.store.trials.addLogs(trialId, entries));
   }
 
   private suspending = false;
@@ -128,9 +131,7 @@ export class SubJobRunner {
 
   private host(): TrainHostApi {
     return {
-      log: (trialId, entry) => {
-        void this.deps.store.trials.addLog(trialId, entry).catch(() => {});
-      },
+      log: (trialId, entry) => this.logs.add(trialId, entry),
       report: async (trialId, step, score) => {
         const trialNo = this.trialNumbers.get(trialId);
         if (trialNo === undefined || !this.session || this.stopping) return this.stopping ? 'stop' : 'continue';
@@ -194,6 +195,7 @@ export class SubJobRunner {
 
   private async record(trialId: string, trialNo: number, result: Awaited<ReturnType<SubJobRunner['runWithLimits']>>): Promise<void> {
     const trials = this.deps.store.trials;
+    await this.logs.flush(trialId);
     let score: number | null = null;
     if ('ending' in result && this.suspending) {
       await trials.finish(trialId, { status: 'ERRORED', error: INTERRUPTED });
