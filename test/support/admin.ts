@@ -31,7 +31,7 @@ export async function startTestAdmin(backendName: Backend['name'], env: Record<s
   const backend = await createBackend(backendName);
   const admin = await startAdmin(testConfig(backend, env));
   const superadmin = new Client({ adminUrl: admin.url });
-  await superadmin.login(SUPERADMIN.email, SUPERADMIN.password);
+  await superadmin.login(SUPERADMIN.email, env.RAFIKI_SUPERADMIN_PASSWORD ?? SUPERADMIN.password);
   return {
     backend,
     admin,
