@@ -135,5 +135,7 @@ function features({ input }: ServedTrial): number[] | null {
 function batchPolicy(spec: FrontendSpec): BatchPolicy {
   const policy = spec.batchPolicy ?? { kind: 'aimd' };
   if (policy.kind === 'fixed') return fixedPolicy(spec);
-  return aimdPolicy({ maxBatchSize: spec.maxBatchSize, targetMs: policy.targetMs ?? spec.deadlineMs / 10 });
+  // A query waits for at most about one batch ahead of it and then its own, so batches within a
+  // quarter of the deadline leave it room; tighter targets would starve models with a fixed cost per batch.
+  return aimdPolicy({ maxBatchSize: spec.maxBatchSize, targetMs: policy.targetMs ?? spec.deadlineMs / 4 });
 }

@@ -30,7 +30,7 @@ export interface FrontendSpec {
   deadlineMs: number;                         // default 1000
   maxBodyBytes: number;                       // default 4 MiB
   onnxThreads: number;                        // intra-op threads, default 1
-  /** Optional: default AIMD with a target of a tenth of `deadlineMs`. */
+  /** Optional: default AIMD with a target of a quarter of `deadlineMs`. */
   batchPolicy?: BatchPolicySpec;
 }
 

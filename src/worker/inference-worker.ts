@@ -16,6 +16,8 @@ import { onnxPredictor } from './inference/onnx-predictor.ts';
 import { templatePredictor } from './inference/template-predictor.ts';
 
 let predictor: Predictor | null = null;
+/** The batch before this one: batches run one after another, since a template's predict need not be reentrant. */
+let previous: Promise<unknown> = Promise.resolve();
 
 const api: InferenceWorkerApi = {
   async load(trial: DeployedTrial, options: LoadOptions) {
@@ -25,8 +27,11 @@ const api: InferenceWorkerApi = {
     return { input: predictor.input };
   },
   async predict(batch: InferenceBatch) {
-    if (!predictor) throw new Error('no trial loaded: call load first');
-    return predictor.predict(batch);
+    const loaded = predictor;
+    if (!loaded) throw new Error('no trial loaded: call load first');
+    const result = previous.then(() => loaded.predict(batch));
+    previous = result.catch(() => {});
+    return result;
   },
 };
 

@@ -187,13 +187,25 @@ function toWire(entry: QueueEntry): Wire {
   const { payload, ...rest } = entry;
   if ('query' in payload) return { ...rest, q: payload.query };
   const { row } = payload;
-  if (row.every((v) => v >= 0 && v <= 255 && Number.isInteger(v))) return { ...rest, b: Buffer.from(Uint8Array.from(row)).toString('base64') };
+  const bytes = asBytes(row);
+  if (bytes) return { ...rest, b: bytes.toString('base64') };
   return { ...rest, r: Buffer.from(row.buffer, row.byteOffset, row.byteLength).toString('base64') };
+}
+
+/** The row as bytes when every value is an integer 0–255 (pixels), else null. Loops, not `every`/`from`: this runs per query. */
+function asBytes(row: Float32Array): Buffer | null {
+  const bytes = Buffer.allocUnsafe(row.length);
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i]!;
+    if (!(v >= 0 && v <= 255) || v !== Math.floor(v)) return null;
+    bytes[i] = v;
+  }
+  return bytes;
 }
 
 function fromWire(wire: Wire): QueueEntry {
   const { q, r, b, ...rest } = wire;
-  if (b !== undefined) return { ...rest, payload: { row: Float32Array.from(Buffer.from(b, 'base64')) } };
+  if (b !== undefined) return { ...rest, payload: { row: new Float32Array(Buffer.from(b, 'base64')) } };
   if (r === undefined) return { ...rest, payload: { query: q } };
   const bytes = Buffer.from(r, 'base64');
   const row = new Float32Array(bytes.byteLength / 4);
