@@ -4,18 +4,14 @@
  * stages (the second with twice the filters), a dense ReLU layer with dropout,
  * softmax probabilities. Exports ONNX taking [N, H, W, 1] pixels 0–255.
  */
-import {
-  Model, accuracy, createNetwork, fitWithReports, imageQueriesToTensor, knobs, networkFromParams, networkParams, toRows,
-  type Dataset, type ImageQuery, type ImageShape, type JsonValue, type Layer, type Network, type Params, type TrainContext,
-} from 'rafiki/model';
+import { ImageClassifier, knobs, type Layer, type Recipe } from 'rafiki/model';
 
 interface CnnKnobs {
   imageSize: number; shift: number; filters: number; kernel: number; denseUnits: number; dropout: number;
   learningRate: number; weightDecay: number; batchSize: number; epochs: number;
 }
 
-export class ImageCnn extends Model<ImageQuery, number[]> {
-  static override tasks = ['IMAGE_CLASSIFICATION'] as const;
+export class ImageCnn extends ImageClassifier {
   static override knobConfig = {
     imageSize: knobs.fixed(28),
     // Augmentation: training images move by up to this many pixels.
@@ -31,62 +27,22 @@ export class ImageCnn extends Model<ImageQuery, number[]> {
     epochs: knobs.integer(2, 12),
   };
 
-  private state: { net: Network; shape: ImageShape; classes: string[] } | null = null;
-
-  async train(data: Dataset, ctx: TrainContext): Promise<void> {
-    if (data.kind !== 'image') throw new Error(`ImageCnn trains on images, got ${data.kind} data`);
+  protected recipe(): Recipe {
     const k = this.knobs as unknown as CnnKnobs;
-    const shape: ImageShape = { height: k.imageSize, width: k.imageSize, channels: 1 };
     // Pooling before the ReLU gives the same result on a quarter of the values.
     const stage = (filters: number): Layer[] => [
       { type: 'conv2d', filters, kernel: k.kernel }, { type: 'maxPool', size: 2 }, { type: 'relu' },
     ];
-    const net = createNetwork({
-      input: [shape.height, shape.width, shape.channels],
+    return {
       layers: [
         { type: 'randomShift', pixels: k.shift },
         ...stage(k.filters), ...stage(2 * k.filters), { type: 'flatten' },
         { type: 'dense', units: k.denseUnits }, { type: 'relu' }, { type: 'dropout', rate: k.dropout },
-        { type: 'dense', units: data.classes.length },
       ],
-      loss: 'softmaxCrossEntropy',
-    }, { seed: 1 });
-    this.state = { net, shape, classes: data.classes };
-    await fitWithReports(net, data.images(shape), data.y, {
-      epochs: k.epochs, batchSize: k.batchSize, seed: 1, schedule: 'cosine',
-      optimizer: { type: 'adam', learningRate: k.learningRate, weightDecay: k.weightDecay },
-      ctx, scoreName: 'accuracy', score: accuracy,
-    });
-  }
-
-  async evaluate(data: Dataset): Promise<number> {
-    if (data.kind !== 'image') throw new Error(`ImageCnn evaluates on images, got ${data.kind} data`);
-    const { net, shape } = this.trained();
-    return accuracy(await net.predict(data.images(shape)), data.y);
-  }
-
-  async predict(queries: ImageQuery[]): Promise<number[][]> {
-    const { net, shape, classes } = this.trained();
-    const pixels = imageQueriesToTensor(queries, shape).map((v) => v / 255);
-    return toRows(await net.predict(pixels), classes.length);
-  }
-
-  dumpParameters(): Params {
-    const { net, shape, classes } = this.trained();
-    return { ...networkParams(net), shape: shape as unknown as JsonValue, classes };
-  }
-
-  loadParameters(params: Params): void {
-    this.state = { net: networkFromParams(params), shape: params.shape as unknown as ImageShape, classes: params.classes as string[] };
-  }
-
-  override toOnnx(): Uint8Array {
-    const { net, shape } = this.trained();
-    return net.toOnnx({ input: { kind: 'image', shape } });
-  }
-
-  private trained() {
-    if (!this.state) throw new Error('ImageCnn is not trained: call train or loadParameters first');
-    return this.state;
+      fit: {
+        epochs: k.epochs, batchSize: k.batchSize, seed: 1, schedule: 'cosine',
+        optimizer: { type: 'adam', learningRate: k.learningRate, weightDecay: k.weightDecay },
+      },
+    };
   }
 }
