@@ -1,4 +1,4 @@
-/** The client SDK from Node.js (the build in dist/client, made by `npm install`'s prepare step), against a real Admin. */
+/** The client SDK from Node.js (the build in dist/client: `npm run build`, which `npm install` runs), against a real Admin. */
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from 'bun:test';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +9,9 @@ setDefaultTimeout(120_000);
 
 let t: TestAdmin;
 beforeAll(async () => {
+  // `bun install` may not run the prepare step that `npm install` does; build as a user would.
+  const build = Bun.spawn([process.execPath, 'run', 'build'], { cwd: ROOT, stdout: 'ignore', stderr: 'pipe' });
+  expect(await build.exited).toBe(0);
   t = await startTestAdmin('embedded');
 });
 afterAll(() => t.dispose());
