@@ -1,24 +1,24 @@
 /**
  * Gaussian-process Bayesian optimisation: the glue between a session's trials
- * and the maths in ../math. Knobs become a vector in [0, 1]^D (log knobs on the
- * log scale, integers continuous until proposed, categoricals one-hot); the GP
- * models standardised scores; the proposal maximises expected improvement over
- * many random candidates, refined by L-BFGS. Pending trials are handled by the
- * kriging believer: each is added as if it had scored the posterior mean there,
- * which keeps the mean and shrinks the variance around it, so parallel
- * proposals spread out.
+ * and the maths in ../math. The first trials are a Latin hypercube. Knobs
+ * become a vector in [0, 1]^D (log knobs on the log scale, integers continuous
+ * until proposed, categoricals one-hot); the GP models standardised scores;
+ * the proposal maximises expected improvement over many random candidates,
+ * refined by L-BFGS. Pending trials are handled by the kriging believer: each
+ * is added as if it had scored the posterior mean there, which keeps the mean
+ * and shrinks the variance around it, so parallel proposals spread out.
  */
 import { expectedImprovement } from '../math/ei.ts';
 import { fitHyperparameters } from '../math/gp-fit.ts';
 import { GpPosterior, type GpHyperparameters } from '../math/gp-posterior.ts';
 import { minimize } from '../math/lbfgs.ts';
-import type { Rng } from '../../model/random.ts';
+import { permutation, type Rng } from '../../model/random.ts';
 import type { SearchSpace } from '../space.ts';
 import { OneHotEncoder } from './one-hot-encoder.ts';
 import type { Observation, Strategy } from './strategy.ts';
 
 export interface GpOptions {
-  /** Random trials before the first model. */
+  /** Initial trials (a Latin hypercube) before the first model. */
   initialTrials?: number;
   /**
    * Random candidates scored by expected improvement per proposal, up to 200
@@ -51,12 +51,19 @@ export function gpStrategy(
   const encoder = new OneHotEncoder(space);
   let hyper: GpHyperparameters | undefined;
   let fits = 0;
+  let design: number[][] | undefined;
 
   return {
     name: 'gp',
     propose({ observations, pending, rng }) {
       const scored = observations.filter((o) => o.score !== null);
-      if (scored.length < initialTrials || encoder.dims === 0) return space.toKnobs(space.samplePoint(rng));
+      if (scored.length < initialTrials || encoder.dims === 0) {
+        // The initial trials are a Latin hypercube; a trial beyond it (one replacing a failed trial) is random.
+        const next = observations.length + pending.length;
+        if (next >= initialTrials || encoder.dims === 0) return space.toKnobs(space.samplePoint(rng));
+        design ??= latinHypercube(space, initialTrials, rng);
+        return space.toKnobs(design[next]!);
+      }
 
       const points = observations.map((o) => encoder.encode(o.knobs));
       const y = standardise(observations);
@@ -85,6 +92,23 @@ export function gpStrategy(
       return encoder.decode(x);
     },
   };
+}
+
+/**
+ * A Latin hypercube of n points: each numeric knob's range cut into n equal
+ * strata with one point in each, each categorical knob's values used equally
+ * often. Random initial trials can leave a coordinate's range half empty, and
+ * the first model then commits to whichever basin those few points happen to
+ * touch; an even spread of every coordinate is the standard remedy. (On
+ * Hartmann6 the basin the GP ends in is set by its initial trials: no change
+ * of acquisition, prior or output transform tried moved any seed out of it.)
+ */
+function latinHypercube(space: SearchSpace, n: number, rng: Rng): number[][] {
+  const columns = space.params.map((p) => {
+    const order = permutation(n, rng);
+    return Array.from(order, (k) => (p.kind === 'numeric' ? (k + rng()) / n : k % p.values.length));
+  });
+  return Array.from({ length: n }, (_, i) => columns.map((c) => c[i]!));
 }
 
 /** Scores standardised to mean 0 and sd 1; a failed trial counts as the worst score seen. */
