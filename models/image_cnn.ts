@@ -4,7 +4,7 @@
  * stages (the second with twice the filters), a dense ReLU layer with dropout,
  * softmax probabilities. Exports ONNX taking [N, H, W, 1] pixels 0–255.
  */
-import { ImageClassifier, knobs, type Layer, type Recipe } from 'rafiki/model';
+import { adamCosine, ImageClassifier, knobs, type Layer, type Recipe } from 'rafiki/model';
 
 interface CnnKnobs {
   imageSize: number; shift: number; filters: number; kernel: number; denseUnits: number; dropout: number;
@@ -39,10 +39,7 @@ export class ImageCnn extends ImageClassifier {
         ...stage(k.filters), ...stage(2 * k.filters), { type: 'flatten' },
         { type: 'dense', units: k.denseUnits }, { type: 'relu' }, { type: 'dropout', rate: k.dropout },
       ],
-      fit: {
-        epochs: k.epochs, batchSize: k.batchSize, seed: 1, schedule: 'cosine',
-        optimizer: { type: 'adam', learningRate: k.learningRate, weightDecay: k.weightDecay },
-      },
+      fit: adamCosine(k),
     };
   }
 }

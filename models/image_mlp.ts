@@ -3,7 +3,7 @@
  * imageSize × imageSize grey pixels, randomly shifted in training, flattened,
  * through ReLU layers with dropout to softmax probabilities. Exports ONNX taking [N, H, W, 1] pixels 0–255.
  */
-import { ImageClassifier, knobs, type Layer, type Recipe } from 'rafiki/model';
+import { adamCosine, denseStack, ImageClassifier, knobs, type Recipe } from 'rafiki/model';
 
 interface MlpKnobs {
   imageSize: number; shift: number; hiddenLayers: number; hiddenUnits: number; dropout: number;
@@ -27,15 +27,10 @@ export class ImageMlp extends ImageClassifier {
 
   protected recipe(): Recipe {
     const k = this.knobs as unknown as MlpKnobs;
-    const hidden = Array.from({ length: k.hiddenLayers }, (): Layer[] => [
-      { type: 'dense', units: k.hiddenUnits }, { type: 'relu' }, { type: 'dropout', rate: k.dropout },
-    ]).flat();
+    const hidden = denseStack({ count: k.hiddenLayers, units: k.hiddenUnits, activation: 'relu', dropout: k.dropout });
     return {
       layers: [{ type: 'randomShift', pixels: k.shift }, { type: 'flatten' }, ...hidden],
-      fit: {
-        epochs: k.epochs, batchSize: k.batchSize, seed: 1, schedule: 'cosine',
-        optimizer: { type: 'adam', learningRate: k.learningRate, weightDecay: k.weightDecay },
-      },
+      fit: adamCosine(k),
     };
   }
 }

@@ -3,7 +3,7 @@
  * training (so one learning-rate range suits any scale) and restored on output,
  * in `predict` and inside the exported ONNX graph alike.
  */
-import { TabularRegressor, knobs, type Layer, type Recipe } from 'rafiki/model';
+import { adamCosine, denseStack, TabularRegressor, knobs, type Recipe } from 'rafiki/model';
 
 interface MlpKnobs {
   hiddenLayers: number; hiddenUnits: number; activation: 'relu' | 'tanh'; dropout: number;
@@ -26,17 +26,8 @@ export class TabularMlpRegressor extends TabularRegressor {
   protected recipe(): Recipe {
     const k = this.knobs as unknown as MlpKnobs;
     return {
-      layers: hiddenLayers(k),
-      fit: {
-        epochs: k.epochs, batchSize: k.batchSize, seed: 1, schedule: 'cosine',
-        optimizer: { type: 'adam', learningRate: k.learningRate, weightDecay: k.weightDecay },
-      },
+      layers: denseStack({ count: k.hiddenLayers, units: k.hiddenUnits, activation: k.activation, dropout: k.dropout }),
+      fit: adamCosine(k),
     };
   }
-}
-
-function hiddenLayers(k: MlpKnobs): Layer[] {
-  return Array.from({ length: k.hiddenLayers }, (): Layer[] => [
-    { type: 'dense', units: k.hiddenUnits }, { type: k.activation }, { type: 'dropout', rate: k.dropout },
-  ]).flat();
 }

@@ -7,4 +7,4 @@ export { solveRidge } from './linear.ts';
 export { initialWeights, type Weights } from './init.ts';
 export type { OptimizerSpec } from './optimizer.ts';
 export { inferShapes, paramInfos, type Layer, type Loss, type NetworkSpec } from './spec.ts';
-export { ImageClassifier, TabularClassifier, TabularRegressor, type Recipe } from './network-templates.ts';
+export { adamCosine, denseStack, ImageClassifier, TabularClassifier, TabularRegressor, type Recipe } from './network-templates.ts';

@@ -31,6 +31,24 @@ export interface Recipe {
   fit: Omit<FitOptions, 'onEpoch'>;
 }
 
+/**
+ * `count` hidden layers of `units`, each followed by its activation and dropout.
+ *
+ * @example
+ * denseStack({ count: 2, units: 128, activation: 'relu', dropout: 0.2 })
+ */
+export function denseStack({ count, units, activation, dropout = 0 }: { count: number; units: number; activation: 'relu' | 'tanh' | 'sigmoid'; dropout?: number }): Layer[] {
+  return Array.from({ length: count }, (): Layer[] => [{ type: 'dense', units }, { type: activation }, { type: 'dropout', rate: dropout }]).flat();
+}
+
+/**
+ * How the built-in templates fit: Adam with weight decay, the learning rate
+ * annealed on a cosine over the epochs, a fixed shuffling seed.
+ */
+export function adamCosine(k: { epochs: number; batchSize: number; learningRate: number; weightDecay: number }): Recipe['fit'] {
+  return { epochs: k.epochs, batchSize: k.batchSize, seed: 1, schedule: 'cosine', optimizer: { type: 'adam', learningRate: k.learningRate, weightDecay: k.weightDecay } };
+}
+
 /** Seeds the initial weights: the same knobs train the same model. */
 const WEIGHTS_SEED = 1;
 
