@@ -18,8 +18,7 @@ type ImageSpec = Extract<OnnxInputSpec, { kind: 'image' }>;
 export function encodeQueries(input: OnnxInputSpec, queries: unknown[]): Float32Array[] {
   if (input.kind === 'tabular') {
     const size = input.columns.length;
-    const data = queriesToTabularTensor(input, queries);
-    return queries.map((_, q) => data.subarray(q * size, (q + 1) * size));
+    return rowsOf(queriesToTabularTensor(input, queries), queries.length, size);
   }
   const size = input.height * input.width * input.channels;
   const data = new Float32Array(queries.length * size);
@@ -32,7 +31,17 @@ export function encodeQueries(input: OnnxInputSpec, queries: unknown[]): Float32
       throw err;
     }
   });
-  return queries.map((_, q) => data.subarray(q * size, (q + 1) * size));
+  return rowsOf(data, queries.length, size);
+}
+
+/**
+ * Each row as an array of its own: a `subarray` view would make the engine move
+ * the whole tensor out of its young-generation storage, which under load cost
+ * more than the copy.
+ */
+function rowsOf(data: Float32Array, count: number, size: number): Float32Array[] {
+  if (count === 1) return [data];
+  return Array.from({ length: count }, (_, q) => data.slice(q * size, (q + 1) * size));
 }
 
 /** Copies an image of exactly the model's height, width and channels; false when it is not one. */
