@@ -48,7 +48,9 @@ export interface RunningFrontend {
 export async function startFrontend(spec: FrontendSpec): Promise<RunningFrontend> {
   checkSpec(spec);
   const replicas = spec.trials.map((trial) =>
-    Array.from({ length: spec.replicasPerTrial }, () => new Replica(trial, { task: spec.task, onnxThreads: spec.onnxThreads })));
+    Array.from({ length: spec.replicasPerTrial }, () => new Replica(trial, {
+      task: spec.task, onnxThreads: spec.onnxThreads, shared: { slots: PIPELINE_DEPTH, maxBatchSize: spec.maxBatchSize },
+    })));
   const stopWorkers = () => Promise.all(replicas.flat().map((r) => r.stop()));
   let served: ServedTrial[];
   try {
@@ -71,8 +73,8 @@ export async function startFrontend(spec: FrontendSpec): Promise<RunningFrontend
     queue,
     // Each replica holds up to PIPELINE_DEPTH batches: one it predicts, the next already in its pipe,
     // so that it does not wait idle while the frontend answers the last batch and forms the next.
-    runners: replicas[t]!.flatMap((replica) => Array.from({ length: PIPELINE_DEPTH }, () => trialRunner(replica, {
-      features: features(trial), regression: spec.task === 'TABULAR_REGRESSION', onRetry: () => retriedBatches++,
+    runners: replicas[t]!.flatMap((replica) => Array.from({ length: PIPELINE_DEPTH }, (_, slot) => trialRunner(replica, {
+      slot, features: features(trial), regression: spec.task === 'TABULAR_REGRESSION', onRetry: () => retriedBatches++,
     }))),
     policy: batchPolicy(spec),
     maxQueueDelayMs: spec.maxQueueDelayMs,

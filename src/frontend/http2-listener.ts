@@ -82,10 +82,10 @@ export async function listen(options: ListenOptions): Promise<Listener> {
 async function serveStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, options: ListenOptions): Promise<void> {
   const response = await answer(stream, headers, headers[':method'] ?? 'GET', headers[':path'] ?? '/', options);
   if (stream.destroyed || stream.closed) return;
-  const body = Buffer.from(response.body);
   try {
-    stream.respond({ ':status': response.status, 'content-type': response.contentType ?? 'application/json', 'content-length': body.byteLength });
-    stream.end(body);
+    // No content-length: the stream's end marks the body's end in HTTP/2, and the header costs its encoding on every answer.
+    stream.respond({ ':status': response.status, 'content-type': response.contentType ?? 'application/json' });
+    stream.end(response.body);
   } catch {
     // The client reset the stream between the check and the answer: nobody is listening.
   }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { OnnxInputSpec } from '../model/model.ts';
 import { ipcEndpoint, spawnIpc, type IpcChild } from '../worker/ipc.ts';
 import type { BatchOutput, InferenceBatch, InferenceWorkerApi, LoadOptions } from '../worker/inference/batch.ts';
+import { SharedTensors } from '../worker/inference/shared-tensors.ts';
 import type { DeployedTrial } from './spec.ts';
 
 const WORKER = fileURLToPath(new URL('../worker/inference-worker.ts', import.meta.url));
@@ -12,26 +13,35 @@ export class WorkerDiedError extends Error {
   override readonly name = 'WorkerDiedError';
 }
 
+export interface ReplicaOptions extends LoadOptions {
+  /** Slots of shared memory for ONNX input tensors, one per batch runner, each of up to this many queries. */
+  shared?: { slots: number; maxBatchSize: number };
+}
+
 /**
  * One inference worker subprocess of one trial. A comlink call never settles
  * when the process dies, so every call races the process's exit, and a dead
- * replica restarts itself on the next `predict` that needs it.
+ * replica restarts itself on the next `predict` that needs it. An ONNX trial's
+ * worker gets shared memory for its input tensors (shared-tensors.ts), new at
+ * every start.
  *
  * @example
- * const replica = new Replica(trial, { task, onnxThreads: 1 });
+ * const replica = new Replica(trial, { task, onnxThreads: 1, shared: { slots: 2, maxBatchSize: 64 } });
  * const { input } = await replica.start();
- * const output = await replica.predict({ kind: 'tensor', data, dims: [n, 4] });
+ * replica.sharedInput(0, n * 4)!.set(rows);
+ * const output = await replica.predict({ kind: 'shared', slot: 0, dims: [n, 4] });
  */
 export class Replica {
   private child: IpcChild | null = null;
   private api: Comlink.Remote<InferenceWorkerApi> | null = null;
+  private shared: SharedTensors | null = null;
   private died: Promise<never> = Promise.reject(new WorkerDiedError('not started'));
   private stopped = false;
   private starting: Promise<{ input: OnnxInputSpec | null }> | null = null;
   private calls = 0;
   private spawns = 0;
 
-  constructor(readonly trial: DeployedTrial, private readonly options: LoadOptions) {
+  constructor(readonly trial: DeployedTrial, private readonly options: ReplicaOptions) {
     this.died.catch(() => {});
   }
 
@@ -65,13 +75,39 @@ export class Replica {
     this.died.catch(() => {});
     const child = spawnIpc([process.execPath, WORKER], { onExit: (code, signal) => onExit(code, signal) });
     this.child = child;
+    this.shared = null;
     this.api = Comlink.wrap<InferenceWorkerApi>(ipcEndpoint(child.port, 'inference'));
     try {
-      return await this.call((api) => api.load(this.trial, this.options));
+      const { task, onnxThreads } = this.options;
+      const loaded = await this.call((api) => api.load(this.trial, { task, onnxThreads }));
+      if (loaded.input && this.options.shared) this.shared = await this.share(loaded.input, this.options.shared);
+      return loaded;
     } catch (err) {
       child.process.kill('SIGKILL');
       throw err;
     }
+  }
+
+  private async share(input: OnnxInputSpec, { slots, maxBatchSize }: { slots: number; maxBatchSize: number }): Promise<SharedTensors> {
+    const perQuery = input.kind === 'tabular' ? input.columns.length : input.height * input.width * input.channels;
+    const shared = SharedTensors.create(slots, maxBatchSize * perQuery);
+    try {
+      await this.call((api) => api.attach(shared.spec));
+    } finally {
+      shared.unlink();
+    }
+    return shared;
+  }
+
+  /**
+   * A writable view of `floats` values of slot `slot` in the running worker's
+   * shared memory, for a `shared` batch; null when it has none or the slot is
+   * too small, and the tensor then goes whole over IPC.
+   */
+  sharedInput(slot: number, floats: number): Float32Array | null {
+    const shared = this.shared;
+    if (!shared || slot >= shared.spec.slots || floats > shared.spec.slotFloats) return null;
+    return shared.slot(slot, floats);
   }
 
   /** Predicts one batch; throws WorkerDiedError when the worker dies meanwhile. */

@@ -6,25 +6,35 @@ import { WorkerDiedError, type Replica } from './replica.ts';
 /** Attempts of one batch when its worker dies under it: the worker restarts in between. */
 const ATTEMPTS = 3;
 
+export interface TrialRunnerOptions {
+  /** The replica's shared-memory slot this runner writes its batches into. */
+  slot: number;
+  /** One query's input dimensions for ONNX trials; null when the template predicts raw queries. */
+  features: number[] | null;
+  regression: boolean;
+  onRetry?: () => void;
+}
+
 /**
- * The BatchRunner of one replica: entries → one worker batch (one FP32 tensor
- * for ONNX trials, raw queries otherwise) → one answer per entry. When the
- * worker dies mid-batch it is restarted and the batch tried again, so the
- * queries in it are still answered. When a template refuses a batch as bad
- * input, its queries are tried one by one so that only the bad ones fail.
+ * A BatchRunner of one replica: entries → one worker batch (one FP32 tensor
+ * for ONNX trials, in the runner's slot of shared memory, raw queries
+ * otherwise) → one answer per entry. When the worker dies mid-batch it is
+ * restarted and the batch written and tried again, so the queries in it are
+ * still answered. When a template refuses a batch as bad input, its queries
+ * are tried one by one so that only the bad ones fail.
  *
  * @example
- * const run = trialRunner(replica, { features: [4], regression: false });
+ * const run = trialRunner(replica, { slot: 0, features: [4], regression: false });
  * const answers = await run(entries);
  */
-export function trialRunner(replica: Replica, { features, regression, onRetry }: { features: number[] | null; regression: boolean; onRetry?: () => void }): BatchRunner {
+export function trialRunner(replica: Replica, { slot, features, regression, onRetry }: TrialRunnerOptions): BatchRunner {
   const trialId = replica.trial.trialId;
 
-  async function predict(batch: InferenceBatch): Promise<BatchOutput> {
+  async function predict(entries: QueueEntry[]): Promise<BatchOutput> {
     for (let attempt = 1; ; attempt++) {
       try {
         if (!replica.ready) await replica.start();
-        return await replica.predict(batch);
+        return await replica.predict(toBatch(entries));
       } catch (err) {
         if (!(err instanceof WorkerDiedError) || attempt >= ATTEMPTS) throw err;
         onRetry?.();
@@ -33,7 +43,7 @@ export function trialRunner(replica: Replica, { features, regression, onRetry }:
   }
 
   async function run(entries: QueueEntry[]): Promise<QueryAnswer[]> {
-    const output = await predict(toBatch(entries, features));
+    const output = await predict(entries);
     if (output.kind === 'error') {
       if (output.status === 400 && entries.length > 1) return (await Promise.all(entries.map((entry) => run([entry])))).flat();
       return entries.map((entry) => ({ id: entry.id, trialId, error: { status: output.status, message: output.message } }));
@@ -42,17 +52,20 @@ export function trialRunner(replica: Replica, { features, regression, onRetry }:
     return entries.map((entry, i) => ({ id: entry.id, trialId, prediction: predictions[i] as number | number[] }));
   }
 
-  return run;
-}
+  function toBatch(entries: QueueEntry[]): InferenceBatch {
+    if (features === null) return { kind: 'queries', queries: entries.map((entry) => ('query' in entry.payload ? entry.payload.query : null)) };
+    const size = features.reduce((a, b) => a * b, 1);
+    const shared = replica.sharedInput(slot, entries.length * size);
+    const data = shared ?? new Float32Array(entries.length * size);
+    entries.forEach((entry, i) => {
+      if ('row' in entry.payload) data.set(entry.payload.row, i * size);
+      else data.fill(0, i * size, (i + 1) * size);
+    });
+    const dims = [entries.length, ...features];
+    return shared ? { kind: 'shared', slot, dims } : { kind: 'tensor', data, dims };
+  }
 
-function toBatch(entries: QueueEntry[], features: number[] | null): InferenceBatch {
-  if (features === null) return { kind: 'queries', queries: entries.map((entry) => ('query' in entry.payload ? entry.payload.query : null)) };
-  const size = features.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(entries.length * size);
-  entries.forEach((entry, i) => {
-    if ('row' in entry.payload) data.set(entry.payload.row, i * size);
-  });
-  return { kind: 'tensor', data, dims: [entries.length, ...features] };
+  return run;
 }
 
 /** [N] or [N, 1] → N numbers; [N, K] → N arrays of K probabilities. */

@@ -4,7 +4,7 @@
 import { afterAll, expect, setDefaultTimeout, test } from 'bun:test';
 import { join } from 'node:path';
 import { startFrontend } from '../../src/frontend/frontend.ts';
-import { frontendSpec, IRIS_QUERIES, post, tempDir, trainCentroid } from './support.ts';
+import { frontendSpec, IRIS_QUERIES, post, tempDir, trainCentroid, trainTabular } from './support.ts';
 
 setDefaultTimeout(60_000);
 
@@ -38,6 +38,35 @@ test('every request is answered while a worker is killed and restarted', async (
     await Promise.all(clients);
     expect(frontend.stats().workers.filter((w) => w.restarts === 1 && w.pid !== victim)).toHaveLength(1);
     expect(frontend.stats().retriedBatches).toBeGreaterThanOrEqual(1);
+  } finally {
+    await frontend.stop();
+  }
+});
+
+test('an ONNX trial\'s worker killed under load: its successor gets new shared memory and every request is answered', async () => {
+  const softmax = await trainTabular(dir.path, { id: 'softmax', file: 'iris.csv', className: 'SoftmaxRegression', knobs: { optimizer: 'adam', learningRate: 0.05, weightDecay: 1e-4, batchSize: 16, epochs: 10 } });
+  const expected = await softmax.predict(IRIS_QUERIES) as number[][];
+  const frontend = await startFrontend(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [softmax.trial], deadlineMs: 20_000 }));
+  try {
+    const victim = frontend.stats().workers[0]!.pid!;
+    let killed = false;
+    let answered = 0;
+    const client = async (c: number) => {
+      for (let i = 0; !killed || i < 20; i++) {
+        const q = (c + i) % 3;
+        const { status, body } = await post(frontend.port, '/predict', { query: IRIS_QUERIES[q] });
+        expect(status).toBe(200);
+        (body.prediction as number[]).forEach((p, k) => expect(Math.abs(p - expected[q]![k]!)).toBeLessThan(1e-5));
+        answered++;
+      }
+    };
+    const clients = Array.from({ length: 16 }, (_, c) => client(c));
+    while (answered < 50) await Bun.sleep(1);
+    process.kill(victim, 'SIGKILL');
+    killed = true;
+    await Promise.all(clients);
+    expect(frontend.stats().workers).toEqual([expect.objectContaining({ restarts: 1 })]);
+    expect(frontend.stats().workers[0]!.pid).not.toBe(victim);
   } finally {
     await frontend.stop();
   }
