@@ -13,17 +13,20 @@
  *   bun scripts/bench/serving.ts --rounds 3 --requests 10000 --only floor,naive,rafiki
  *   bun scripts/bench/serving.ts --replicas 2            # two inference workers (REPLICA_COUNT) for (c) and (d)
  *
- * Needs h2load (Debian: apt-get install nghttp2-client). (a) and (b) run as
- * subprocesses of this script (`--serve floor|naive`); (c) and (d) run in this
- * process, which only waits on h2load meanwhile, and their workers in theirs.
+ * Needs h2load (Debian: apt-get install nghttp2-client). Every server runs in a
+ * process of its own: (a) and (b) as subprocesses of this script (`--serve
+ * floor|naive`), (c) and (d) as the Admin deploys them, src/frontend/main.ts
+ * driven over comlink, with their inference workers as its subprocesses.
  */
+import * as Comlink from 'comlink';
 import http2 from 'node:http2';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startFrontend, type RunningFrontend } from '../../src/frontend/frontend.ts';
+import type { FrontendApi } from '../../src/frontend/main.ts';
 import { FRONTEND_DEFAULTS } from '../../src/frontend/spec.ts';
+import { ipcEndpoint, spawnIpc } from '../../src/worker/ipc.ts';
 import { imageQueriesToTensor } from '../../src/model/queries/image.ts';
 import { createNetwork } from '../../src/model/nn/index.ts';
 
@@ -68,7 +71,7 @@ async function serve(kind: string, modelPath: string): Promise<void> {
   server.listen(0, '127.0.0.1', () => console.log(`port ${(server.address() as { port: number }).port}`));
 }
 
-interface Server { name: string; port: number; stop(): Promise<void>; batchSizes?: () => Record<number, number> }
+interface Server { name: string; port: number; stop(): Promise<void>; batchSizes?: () => Promise<Record<number, number>> }
 interface Figures { rps: number; p50: number; p99: number; failed: number; batches?: Record<number, number> }
 
 async function main(): Promise<void> {
@@ -125,17 +128,27 @@ async function startServer(name: string, modelPath: string): Promise<Server> {
     return { name, port: Number(/port (\d+)/.exec(text)![1]), stop: async () => { child.kill(); await child.exited; } };
   }
   const redisUrl = name === 'rafiki+redis' ? (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379') : undefined;
-  const frontend: RunningFrontend = await startFrontend({
+  const child = spawnIpc([process.execPath, new URL('../../src/frontend/main.ts', import.meta.url).pathname]);
+  const frontend = Comlink.wrap<FrontendApi>(ipcEndpoint(child.port, 'frontend'));
+  const { port } = await frontend.start({
     ...FRONTEND_DEFAULTS, jobId: `bench-${crypto.randomUUID().slice(0, 8)}`, app: 'mnist', appVersion: 1, task: 'IMAGE_CLASSIFICATION',
     host: '127.0.0.1', port: 0, redisUrl, deadlineMs: 5000, replicasPerTrial: Number(args.replicas),
     trials: [{ trialId: 'mlp', onnxPath: modelPath, template: { path: '', className: '', knobs: {} }, paramsPath: '', classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] }],
   });
-  return { name, port: frontend.port, stop: frontend.stop, batchSizes: () => ({ ...frontend.stats().batchSizes }) };
+  return {
+    name, port,
+    stop: async () => {
+      await frontend.stop();
+      child.process.kill();
+      await child.process.exited;
+    },
+    batchSizes: async () => ({ ...(await frontend.stats())?.batchSizes }),
+  };
 }
 
 async function run(server: Server, bodyPath: string, dir: string, requests: number, load: string[]): Promise<Figures> {
   const log = join(dir, `${server.name}.log`);
-  const before = server.batchSizes?.() ?? {};
+  const before = (await server.batchSizes?.()) ?? {};
   const h2load = Bun.spawn(['h2load', '-n', String(requests), ...load, '-d', bodyPath, '-H', 'content-type: application/json', '--log-file', log, `http://127.0.0.1:${server.port}/predict`], { stdout: 'pipe', stderr: 'pipe' });
   const out = await new Response(h2load.stdout).text();
   await h2load.exited;
@@ -143,7 +156,7 @@ async function run(server: Server, bodyPath: string, dir: string, requests: numb
   const failed = Number(/(\d+) failed/.exec(out)?.[1] ?? 0) + Number(/(\d+) errored/.exec(out)?.[1] ?? 0);
   // --log-file: start (µs since the epoch), status, duration (µs), one request a line.
   const durations = readFileSync(log, 'utf8').trim().split('\n').map((line) => Number(line.split('\t')[2]) / 1000).sort((a, b) => a - b);
-  const after = server.batchSizes?.();
+  const after = await server.batchSizes?.();
   const batches = after && Object.fromEntries(Object.entries(after).map(([size, n]) => [size, n - (before[Number(size)] ?? 0)]).filter(([, n]) => Number(n) > 0));
   return { rps, p50: quantile(durations, 0.5), p99: quantile(durations, 0.99), failed, batches };
 }
