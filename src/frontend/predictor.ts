@@ -55,13 +55,33 @@ export class Predictor {
     return this.pending.size;
   }
 
+  /**
+   * The input spec every trial shares, when they are all ONNX trials of one
+   * spec: then `predictRows` takes rows already encoded for it.
+   */
+  get commonInput(): OnnxInputSpec | null {
+    return this.encodings.length === 1 ? this.encodings[0]!.input : null;
+  }
+
   async predict(queries: unknown[], { deadlineMs }: { deadlineMs: number }): Promise<PredictResult> {
-    const { queue, trials } = this.options;
     if (queries.length === 0) return { predictions: [], partial: false };
-    const payloads = this.encode(queries);
+    return this.dispatch(this.encode(queries), queries.length, deadlineMs);
+  }
+
+  /** Queries already encoded as rows of `commonInput`, one per query. */
+  async predictRows(rows: Float32Array[], { deadlineMs }: { deadlineMs: number }): Promise<PredictResult> {
+    if (this.commonInput === null) throw new Error('predictRows needs trials that share one ONNX input spec');
+    if (rows.length === 0) return { predictions: [], partial: false };
+    const payloads = rows.map((row) => ({ row }));
+    return this.dispatch(this.options.trials.map(() => payloads), rows.length, deadlineMs);
+  }
+
+  /** Puts each trial's payloads on its queue, waits for the answers until the deadline, and ensembles them. */
+  private async dispatch(payloads: QueueEntry['payload'][][], queries: number, deadlineMs: number): Promise<PredictResult> {
+    const { queue, trials } = this.options;
     const requestId = `${++this.sequence}`;
     const now = Date.now();
-    const pending = new PendingAnswers({ queries: queries.length, trials: this.trialIds, deadlineMs });
+    const pending = new PendingAnswers({ queries, trials: this.trialIds, deadlineMs });
     this.pending.set(requestId, pending);
     try {
       try {
