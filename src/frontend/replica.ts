@@ -88,15 +88,26 @@ export class Replica {
     }
   }
 
-  private async share(input: OnnxInputSpec, { slots, maxBatchSize }: { slots: number; maxBatchSize: number }): Promise<SharedTensors> {
+  /**
+   * Shared memory for the worker's input tensors; null, with a warning, when
+   * it cannot be made or mapped (no room in /dev/shm, say): the tensors then
+   * go whole over IPC, slower but the same.
+   */
+  private async share(input: OnnxInputSpec, { slots, maxBatchSize }: { slots: number; maxBatchSize: number }): Promise<SharedTensors | null> {
     const perQuery = input.kind === 'tabular' ? input.columns.length : input.height * input.width * input.channels;
-    const shared = SharedTensors.create(slots, maxBatchSize * perQuery);
+    let shared: SharedTensors | null = null;
     try {
-      await this.call((api) => api.attach(shared.spec));
+      shared = SharedTensors.create(slots, maxBatchSize * perQuery);
+      const spec = shared.spec;
+      await this.call((api) => api.attach(spec));
+      return shared;
+    } catch (err) {
+      if (err instanceof WorkerDiedError) throw err;
+      console.warn(`trial ${this.trial.trialId}: no shared memory for input tensors, they go over IPC (${err instanceof Error ? err.message : String(err)})`);
+      return null;
     } finally {
-      shared.unlink();
+      shared?.unlink();
     }
-    return shared;
   }
 
   /**

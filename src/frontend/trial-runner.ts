@@ -45,7 +45,12 @@ export function trialRunner(replica: Replica, { slot, features, regression, onRe
   async function run(entries: QueueEntry[]): Promise<QueryAnswer[]> {
     const output = await predict(entries);
     if (output.kind === 'error') {
-      if (output.status === 400 && entries.length > 1) return (await Promise.all(entries.map((entry) => run([entry])))).flat();
+      if (output.status === 400 && entries.length > 1) {
+        // One after another: they share this runner's slot, and the worker predicts one batch at a time anyway.
+        const answers: QueryAnswer[] = [];
+        for (const entry of entries) answers.push(...await run([entry]));
+        return answers;
+      }
       return entries.map((entry) => ({ id: entry.id, trialId, error: { status: output.status, message: output.message } }));
     }
     const predictions = output.kind === 'predictions' ? output.predictions : rows(output.data, output.dims, regression);
