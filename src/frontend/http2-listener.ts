@@ -50,12 +50,10 @@ export async function listen(options: ListenOptions): Promise<Listener> {
   if (options.tls) {
     const [cert, key] = await Promise.all([readFile(options.tls.certPath), readFile(options.tls.keyPath)]);
     server = tls.createServer({ cert, key, ALPNProtocols: ['h2', 'http/1.1'] }, (socket) => {
-      track(socket);
       (socket.alpnProtocol === 'h2' ? h2 : h1).emit('connection', socket);
     });
   } else {
     server = net.createServer((socket) => {
-      track(socket);
       socket.once('data', (first: Buffer) => {
         socket.pause();
         socket.unshift(first);
@@ -65,6 +63,8 @@ export async function listen(options: ListenOptions): Promise<Listener> {
       });
     });
   }
+  // Every TCP connection, TLS ones from before their handshake, so that closing ends them all.
+  server.on('connection', track);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
