@@ -21,3 +21,10 @@ test('only the trials that answered are averaged', () => {
   expect(e.combine([1, null, 3])).toBe(2);
   expect(() => e.combine([null, null, null])).toThrow('no trial answered');
 });
+
+test('one answer is the answer, whichever trial gave it', () => {
+  const e = ensemble('TABULAR_CLASSIFICATION', [{ classes: ['a', 'b'] }, { classes: ['a', 'b'] }]);
+  expect(e.combine([null, [0.3, 0.7]])).toEqual([0.3, 0.7]);
+  const aligned = ensemble('TABULAR_CLASSIFICATION', [{ classes: ['b', 'a'] }, { classes: ['a', 'b'] }]);
+  expect(aligned.combine([[0.3, 0.7], null])).toEqual([0.7, 0.3]);
+});

@@ -28,6 +28,8 @@ export function ensemble(task: Task, trials: { classes: string[] }[]) {
     combine(predictions: (Prediction | null)[]): Prediction {
       const present = predictions.filter((p) => p !== null);
       if (present.length === 0) throw new Error('no trial answered');
+      // One answer in the ensemble's own class order is the ensemble's answer as it is.
+      if (present.length === 1 && same) return present[0]!;
       if (regression) return (present as number[]).reduce((a, b) => a + b, 0) / present.length;
       const sum = new Array<number>(classes.length).fill(0);
       predictions.forEach((p, t) => {
