@@ -43,6 +43,9 @@ const { values: args } = parseArgs({
   },
 });
 
+/** Linux's clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
+const CLOCK_TICKS = Number(Bun.spawnSync(['getconf', 'CLK_TCK']).stdout.toString().trim()) || 100;
+
 if (args.serve) await serve(args.serve, args.model!);
 else await main();
 
@@ -71,8 +74,15 @@ async function serve(kind: string, modelPath: string): Promise<void> {
   server.listen(0, '127.0.0.1', () => console.log(`port ${(server.address() as { port: number }).port}`));
 }
 
-interface Server { name: string; port: number; stop(): Promise<void>; batchSizes?: () => Promise<Record<number, number>> }
-interface Figures { rps: number; p50: number; p99: number; failed: number; batches?: Record<number, number> }
+interface Server {
+  name: string;
+  port: number;
+  stop(): Promise<void>;
+  /** The server's processes by role (the frontend's workers too), for CPU per request. */
+  processes(): Promise<{ role: string; pid: number }[]>;
+  batchSizes?: () => Promise<Record<number, number>>;
+}
+interface Figures { rps: number; p50: number; p99: number; failed: number; batches?: Record<number, number>; cpu: Record<string, number> }
 
 async function main(): Promise<void> {
   if (Bun.spawnSync(['sh', '-c', 'command -v h2load']).exitCode !== 0) {
@@ -125,7 +135,11 @@ async function startServer(name: string, modelPath: string): Promise<Server> {
       if (done) throw new Error(`the ${name} server exited: ${text}`);
       text += new TextDecoder().decode(value);
     }
-    return { name, port: Number(/port (\d+)/.exec(text)![1]), stop: async () => { child.kill(); await child.exited; } };
+    return {
+      name, port: Number(/port (\d+)/.exec(text)![1]),
+      stop: async () => { child.kill(); await child.exited; },
+      processes: async () => [{ role: 'server', pid: child.pid }],
+    };
   }
   const redisUrl = name === 'rafiki+redis' ? (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379') : undefined;
   const child = spawnIpc([process.execPath, new URL('../../src/frontend/main.ts', import.meta.url).pathname]);
@@ -142,13 +156,30 @@ async function startServer(name: string, modelPath: string): Promise<Server> {
       child.process.kill();
       await child.process.exited;
     },
+    processes: async () => [
+      { role: 'frontend', pid: child.process.pid },
+      ...((await frontend.stats())?.workers ?? []).flatMap((w) => (w.pid === undefined ? [] : [{ role: 'workers', pid: w.pid }])),
+    ],
     batchSizes: async () => ({ ...(await frontend.stats())?.batchSizes }),
   };
+}
+
+/** CPU seconds (user + system) a process has used so far; NaN where /proc is not there. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    // After the command: state is field 3 of stat(5), utime 14 and stime 15, in clock ticks.
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 async function run(server: Server, bodyPath: string, dir: string, requests: number, load: string[]): Promise<Figures> {
   const log = join(dir, `${server.name}.log`);
   const before = (await server.batchSizes?.()) ?? {};
+  const processes = await server.processes();
+  const cpuBefore = processes.map(({ pid }) => cpuSeconds(pid));
   const h2load = Bun.spawn(['h2load', '-n', String(requests), ...load, '-d', bodyPath, '-H', 'content-type: application/json', '--log-file', log, `http://127.0.0.1:${server.port}/predict`], { stdout: 'pipe', stderr: 'pipe' });
   const out = await new Response(h2load.stdout).text();
   await h2load.exited;
@@ -156,9 +187,13 @@ async function run(server: Server, bodyPath: string, dir: string, requests: numb
   const failed = Number(/(\d+) failed/.exec(out)?.[1] ?? 0) + Number(/(\d+) errored/.exec(out)?.[1] ?? 0);
   // --log-file: start (µs since the epoch), status, duration (µs), one request a line.
   const durations = readFileSync(log, 'utf8').trim().split('\n').map((line) => Number(line.split('\t')[2]) / 1000).sort((a, b) => a - b);
+  const cpu: Record<string, number> = {};
+  processes.forEach(({ role, pid }, i) => {
+    cpu[role] = (cpu[role] ?? 0) + ((cpuSeconds(pid) - cpuBefore[i]!) * 1e6) / requests;
+  });
   const after = await server.batchSizes?.();
   const batches = after && Object.fromEntries(Object.entries(after).map(([size, n]) => [size, n - (before[Number(size)] ?? 0)]).filter(([, n]) => Number(n) > 0));
-  return { rps, p50: quantile(durations, 0.5), p99: quantile(durations, 0.99), failed, batches };
+  return { rps, p50: quantile(durations, 0.5), p99: quantile(durations, 0.99), failed, batches, cpu };
 }
 
 function report(results: Map<string, Figures[]>): void {
@@ -166,19 +201,23 @@ function report(results: Map<string, Figures[]>): void {
   const summary = new Map([...results].map(([name, runs]) => [name, {
     rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)),
     failed: runs.reduce((a, r) => a + r.failed, 0), batches: mergeBatches(runs),
+    cpu: Object.keys(runs[0]?.cpu ?? {}).map((role) => `${role} ${median(runs.map((r) => r.cpu[role]!)).toFixed(0)}`).join(', '),
   }]));
   console.log('\nmedians over rounds');
   for (const [name, s] of summary) {
     const batches = s.batches.size > 0 ? `  batch sizes: median ${batchQuantile(s.batches, 0.5)}, p10 ${batchQuantile(s.batches, 0.1)}, p90 ${batchQuantile(s.batches, 0.9)} (${histogram(s.batches)})` : '';
-    console.log(`${name.padEnd(13)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms${s.failed ? `  failed ${s.failed}` : ''}${batches}`);
+    console.log(`${name.padEnd(13)} ${s.rps.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms${s.failed ? `  failed ${s.failed}` : ''}  CPU µs/request: ${s.cpu}${batches}`);
   }
   const ratio = (a: string, b: string, target: number, p99Check = false) => {
     const x = summary.get(a);
     const y = summary.get(b);
     if (!x || !y) return;
     const r = x.rps / y.rps;
+    // Rounds alternate the servers, so round k of each ran side by side.
+    const perRound = results.get(a)!.map((run, k) => run.rps / results.get(b)![k]!.rps).sort((u, v) => u - v);
+    const spread = ` [rounds ${perRound[0]!.toFixed(2)}–${perRound.at(-1)!.toFixed(2)}]`;
     const p99 = p99Check ? `; p99 ${x.p99.toFixed(2)} vs ${y.p99.toFixed(2)} ms ${x.p99 <= y.p99 ? 'ok' : 'MISSED (target p99(c) ≤ p99(b))'}` : '';
-    console.log(`${a}/${b} throughput ${r.toFixed(2)} (target ≥ ${target}: ${r >= target ? 'ok' : 'MISSED'})${p99}`);
+    console.log(`${a}/${b} throughput ${r.toFixed(2)}${spread} (target ≥ ${target}: ${r >= target ? 'ok' : 'MISSED'})${p99}`);
   };
   console.log('');
   ratio('rafiki', 'naive', 2.0, true);
