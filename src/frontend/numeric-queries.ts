@@ -49,7 +49,6 @@ function queryShape(input: OnnxInputSpec): number[] | null {
   return input.columns.every((column) => column.categories === null) ? [input.columns.length] : null;
 }
 
-
 /** Thrown inside the reader to leave the body to the general path; never escapes it. */
 const GIVE_UP = Symbol('give up');
 
@@ -57,7 +56,7 @@ const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
 /** Decimal mantissas of up to 15 digits are below 2^53, so exact doubles. */
 const EXACT_DIGITS = 15;
 
-const SPACE = 0x20, TAB = 0x09, LF = 0x0a, CR = 0x0d, QUOTE = 0x22, COMMA = 0x2c, COLON = 0x3a;
+const SPACE = 0x20, TAB = 0x09, LF = 0x0a, CR = 0x0d, COMMA = 0x2c, COLON = 0x3a;
 const OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d;
 const MINUS = 0x2d, PLUS = 0x2b, DOT = 0x2e, ZERO = 0x30, ONE = 0x31, NINE = 0x39, LOWER_E = 0x65, UPPER_E = 0x45;
 
