@@ -16,11 +16,8 @@ type ImageSpec = Extract<OnnxInputSpec, { kind: 'image' }>;
  * const rows = encodeQueries({ kind: 'image', height: 28, width: 28, channels: 1 }, [digit]);
  */
 export function encodeQueries(input: OnnxInputSpec, queries: unknown[]): Float32Array[] {
-  if (input.kind === 'tabular') {
-    const size = input.columns.length;
-    return rowsOf(queriesToTabularTensor(input, queries), queries.length, size);
-  }
-  const size = input.height * input.width * input.channels;
+  const size = rowSize(input);
+  if (input.kind === 'tabular') return rowsOf(queriesToTabularTensor(input, queries), queries.length, size);
   const data = new Float32Array(queries.length * size);
   queries.forEach((query, q) => {
     if (copyExact(query, input, data, q * size)) return;
@@ -32,6 +29,16 @@ export function encodeQueries(input: OnnxInputSpec, queries: unknown[]): Float32
     }
   });
   return rowsOf(data, queries.length, size);
+}
+
+/** One encoded query's dimensions: `[columns]` for tabular inputs, `[H, W, C]` for images. */
+export function queryDims(input: OnnxInputSpec): number[] {
+  return input.kind === 'tabular' ? [input.columns.length] : [input.height, input.width, input.channels];
+}
+
+/** How many FP32 values one encoded query has. */
+export function rowSize(input: OnnxInputSpec): number {
+  return queryDims(input).reduce((a, b) => a * b, 1);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { aimdPolicy, fixedPolicy, type BatchPolicy } from './batch-policy.ts';
 import { Batcher } from './batcher.ts';
+import { queryDims } from './encode.ts';
 import { listen } from './http2-listener.ts';
 import { frontendMetrics } from './metrics.ts';
 import { Predictor, type ServedTrial } from './predictor.ts';
@@ -130,8 +131,7 @@ export async function startFrontend(spec: FrontendSpec): Promise<RunningFrontend
 
 /** The input dimensions of one query of an ONNX trial, or null for template trials. */
 function features({ input }: ServedTrial): number[] | null {
-  if (input === null) return null;
-  return input.kind === 'tabular' ? [input.columns.length] : [input.height, input.width, input.channels];
+  return input === null ? null : queryDims(input);
 }
 
 function batchPolicy(spec: FrontendSpec): BatchPolicy {

@@ -4,6 +4,7 @@ import type { OnnxInputSpec } from '../model/model.ts';
 import { ipcEndpoint, spawnIpc, type IpcChild } from '../worker/ipc.ts';
 import type { BatchOutput, InferenceBatch, InferenceWorkerApi, LoadOptions } from '../worker/inference/batch.ts';
 import { SharedTensors } from '../worker/inference/shared-tensors.ts';
+import { rowSize } from './encode.ts';
 import type { DeployedTrial } from './spec.ts';
 
 const WORKER = fileURLToPath(new URL('../worker/inference-worker.ts', import.meta.url));
@@ -94,10 +95,9 @@ export class Replica {
    * go whole over IPC, slower but the same.
    */
   private async share(input: OnnxInputSpec, { slots, maxBatchSize }: { slots: number; maxBatchSize: number }): Promise<SharedTensors | null> {
-    const perQuery = input.kind === 'tabular' ? input.columns.length : input.height * input.width * input.channels;
     let shared: SharedTensors | null = null;
     try {
-      shared = SharedTensors.create(slots, maxBatchSize * perQuery);
+      shared = SharedTensors.create(slots, maxBatchSize * rowSize(input));
       const spec = shared.spec;
       await this.call((api) => api.attach(spec));
       return shared;
@@ -116,9 +116,7 @@ export class Replica {
    * too small, and the tensor then goes whole over IPC.
    */
   sharedInput(slot: number, floats: number): Float32Array | null {
-    const shared = this.shared;
-    if (!shared || slot >= shared.spec.slots || floats > shared.spec.slotFloats) return null;
-    return shared.slot(slot, floats);
+    return this.shared?.fits(slot, floats) ? this.shared.slot(slot, floats) : null;
   }
 
   /** Predicts one batch; throws WorkerDiedError when the worker dies meanwhile. */

@@ -3,7 +3,7 @@
 // answered, correctly. The trial is slowed so that the kill lands mid-batch.
 import { afterAll, expect, setDefaultTimeout, test } from 'bun:test';
 import { join } from 'node:path';
-import { startFrontend } from '../../src/frontend/frontend.ts';
+import { startFrontend, type RunningFrontend } from '../../src/frontend/frontend.ts';
 import { frontendSpec, IRIS_QUERIES, post, tempDir, trainCentroid, trainTabular } from './support.ts';
 
 setDefaultTimeout(60_000);
@@ -11,31 +11,46 @@ setDefaultTimeout(60_000);
 const dir = tempDir();
 afterAll(() => dir.remove());
 
+/**
+ * 16 clients post iris queries and check every answer against `expected`
+ * until `warmup` are answered; then the frontend's first worker is killed
+ * (once `whenToKill` says so), and each client goes on for `after` more.
+ * Answers the victim's pid.
+ */
+async function killUnderLoad(frontend: RunningFrontend, expected: number[][], options: {
+  warmup: number; after: number; tolerance: number; whenToKill?: (victim: number) => boolean;
+}): Promise<number> {
+  const victim = frontend.stats().workers[0]!.pid!;
+  let killed = false;
+  let answered = 0;
+  const client = async (c: number) => {
+    for (let i = 0; !killed || i < options.after; i++) {
+      const q = (c + i) % 3;
+      const { status, body } = await post(frontend.port, '/predict', { query: IRIS_QUERIES[q] });
+      expect(status).toBe(200);
+      expect(body.partial).toBeUndefined();
+      (body.prediction as number[]).forEach((p, k) => expect(Math.abs(p - expected[q]![k]!)).toBeLessThan(options.tolerance));
+      answered++;
+    }
+  };
+  const clients = Array.from({ length: 16 }, (_, c) => client(c));
+  while (answered < options.warmup) await Bun.sleep(1);
+  while (options.whenToKill && !options.whenToKill(victim)) await Bun.sleep(1);
+  process.kill(victim, 'SIGKILL');
+  killed = true;
+  await Promise.all(clients);
+  return victim;
+}
+
 test('every request is answered while a worker is killed and restarted', async () => {
   const centroid = await trainCentroid(dir.path, 'slow');
   const expected = await centroid.predict(IRIS_QUERIES) as number[][];
   const trial = { ...centroid.trial, template: { path: join(import.meta.dir, 'fixtures/slow-centroid.ts'), className: 'SlowCentroid', knobs: { ...centroid.trial.template.knobs, delayMs: 100 } } };
   const frontend = await startFrontend(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [trial], replicasPerTrial: 2, deadlineMs: 20_000 }));
   try {
-    const victim = frontend.stats().workers[0]!.pid!;
-    let killed = false;
-    let answered = 0;
-    const client = async (c: number) => {
-      for (let i = 0; !killed || i < 10; i++) {
-        const q = (c + i) % 3;
-        const { status, body } = await post(frontend.port, '/predict', { query: IRIS_QUERIES[q] });
-        expect(status).toBe(200);
-        expect(body.partial).toBeUndefined();
-        (body.prediction as number[]).forEach((p, k) => expect(Math.abs(p - expected[q]![k]!)).toBeLessThan(1e-6));
-        answered++;
-      }
-    };
-    const clients = Array.from({ length: 16 }, (_, c) => client(c));
-    while (answered < 20) await Bun.sleep(5);
-    while (!frontend.stats().busyWorkers.includes(victim)) await Bun.sleep(1);
-    process.kill(victim, 'SIGKILL');
-    killed = true;
-    await Promise.all(clients);
+    const victim = await killUnderLoad(frontend, expected, {
+      warmup: 20, after: 10, tolerance: 1e-6, whenToKill: (pid) => frontend.stats().busyWorkers.includes(pid),
+    });
     expect(frontend.stats().workers.filter((w) => w.restarts === 1 && w.pid !== victim)).toHaveLength(1);
     expect(frontend.stats().retriedBatches).toBeGreaterThanOrEqual(1);
   } finally {
@@ -48,23 +63,7 @@ test('an ONNX trial\'s worker killed under load: its successor gets new shared m
   const expected = await softmax.predict(IRIS_QUERIES) as number[][];
   const frontend = await startFrontend(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [softmax.trial], deadlineMs: 20_000 }));
   try {
-    const victim = frontend.stats().workers[0]!.pid!;
-    let killed = false;
-    let answered = 0;
-    const client = async (c: number) => {
-      for (let i = 0; !killed || i < 20; i++) {
-        const q = (c + i) % 3;
-        const { status, body } = await post(frontend.port, '/predict', { query: IRIS_QUERIES[q] });
-        expect(status).toBe(200);
-        (body.prediction as number[]).forEach((p, k) => expect(Math.abs(p - expected[q]![k]!)).toBeLessThan(1e-5));
-        answered++;
-      }
-    };
-    const clients = Array.from({ length: 16 }, (_, c) => client(c));
-    while (answered < 50) await Bun.sleep(1);
-    process.kill(victim, 'SIGKILL');
-    killed = true;
-    await Promise.all(clients);
+    const victim = await killUnderLoad(frontend, expected, { warmup: 50, after: 20, tolerance: 1e-5 });
     expect(frontend.stats().workers).toEqual([expect.objectContaining({ restarts: 1 })]);
     expect(frontend.stats().workers[0]!.pid).not.toBe(victim);
   } finally {

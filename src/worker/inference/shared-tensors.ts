@@ -47,9 +47,14 @@ export class SharedTensors {
     return new SharedTensors(spec, Bun.mmap(spec.path));
   }
 
+  /** Whether slot `slot` exists and holds `floats` values. */
+  fits(slot: number, floats: number): boolean {
+    return slot >= 0 && slot < this.spec.slots && floats <= this.spec.slotFloats;
+  }
+
   /** The first `floats` values of slot `slot`, live in both processes. */
   slot(slot: number, floats: number): Float32Array {
-    if (!(slot >= 0 && slot < this.spec.slots) || floats > this.spec.slotFloats) {
+    if (!this.fits(slot, floats)) {
       throw new RangeError(`slot ${slot} of ${this.spec.slots} cannot hold ${floats} values (at most ${this.spec.slotFloats})`);
     }
     return new Float32Array(this.floats.buffer, this.floats.byteOffset + slot * this.spec.slotFloats * Float32Array.BYTES_PER_ELEMENT, floats);
