@@ -204,15 +204,6 @@ export class Client {
     return decodeParams(await this.http.request<Uint8Array>('GET', `/trials/${encodeURIComponent(id)}/parameters`, { binary: true }));
   }
 
-  /**
-   * A trained instance of a trial's template in this process, ready to predict:
-   * built with the trial's knobs and loaded with its parameters.
-   *
-   * @example
-   * const { TabularMlp } = await import('./models/tabular_mlp.ts');
-   * const model = await client.loadTrialModel(trialId, TabularMlp);
-   * console.log(await model.predict([{ sepal_length: 5.1, ... }]));
-   */
   /** Deploys a STOPPED train job's best trials; the answer's `predictor_host` takes queries. */
   createInferenceJob(app: string, appVersion = -1, budget?: CreateInferenceJobRequest['budget']): Promise<InferenceJobJson> {
     return this.http.request('POST', '/inference_jobs', { json: { app, app_version: appVersion, ...(budget ? { budget } : {}) } });
@@ -265,6 +256,15 @@ export class Client {
     this.predictors.clear();
   }
 
+  /**
+   * A trained instance of a trial's template in this process, ready to predict:
+   * built with the trial's knobs and loaded with its parameters.
+   *
+   * @example
+   * const { TabularMlp } = await import('./models/tabular_mlp.ts');
+   * const model = await client.loadTrialModel(trialId, TabularMlp);
+   * console.log(await model.predict([{ sepal_length: 5.1, ... }]));
+   */
   async loadTrialModel<M extends Model>(id: string, template: ModelClass<M>): Promise<M> {
     const [trial, params] = await Promise.all([this.getTrial(id), this.getTrialParameters(id)]);
     const model = new template(trial.knobs);
