@@ -5,10 +5,13 @@ import { join } from 'node:path';
 import { Client, type CreateModelOptions } from '../src/client/index.ts';
 import { startTestAdmin, type TestAdmin } from './support/admin.ts';
 import { failure } from './support/errors.ts';
+import { bundleTemplate } from './support/services.ts';
 
 setDefaultTimeout(120_000);
 
 const TEMPLATE = join(import.meta.dir, 'fixtures/templates/tiny-centroid.ts');
+/** TinyCentroid's source as one module, for templates that extend it: an upload is one file. */
+const TINY = new TextDecoder().decode(await bundleTemplate(TEMPLATE));
 const PASSWORD = 'a long password';
 
 
@@ -96,10 +99,10 @@ describe('model templates', () => {
     ['syntax error', 'export class Broken {\n  train( {\n}\n', 'Broken', /syntax error at line \d+, column \d+/],
     ['no such class', "export class Other {}\nexport const x = 1;\n", 'Missing', /exports no class named "Missing" \(it exports Other\)/],
     ['not the contract', 'export class Half { async train() {} }\n', 'Half', /does not follow the Model contract: it has no evaluate, predict, dumpParameters, loadParameters methods/],
-    ['invalid knob', `import { TinyCentroid } from '${TEMPLATE}';\nexport class BadKnob extends TinyCentroid {\n  static override knobConfig = { lr: { type: 'float', min: 1, max: 0, log: false } } as never;\n}\n`, 'BadKnob', /knobConfig is invalid: .*lr/],
-    ['wrong task', `import { TinyCentroid } from '${TEMPLATE}';\nexport class Images extends TinyCentroid {\n  static override tasks = ['IMAGE_CLASSIFICATION'] as never;\n}\n`, 'Images', /TABULAR_CLASSIFICATION/],
+    ['invalid knob', `${TINY}\nexport class BadKnob extends TinyCentroid {\n  static override knobConfig = { lr: { type: 'float', min: 1, max: 0, log: false } } as never;\n}\n`, 'BadKnob', /knobConfig is invalid: .*lr/],
+    ['wrong task', `${TINY}\nexport class Images extends TinyCentroid {\n  static override tasks = ['IMAGE_CLASSIFICATION'] as never;\n}\n`, 'Images', /TABULAR_CLASSIFICATION/],
     ['loops while imported', 'while (true) {}\nexport class Loop {}\n', 'Loop', /did not finish loading within 5 s/],
-    ['exits while imported', 'process.exit(3);\nexport class Exit {}\n', 'Exit', /ended its process \(exit code 3\)/],
+    ['exits while imported', 'process.exit(3);\nexport class Exit {}\n', 'Exit', /ended its process \(exited with code 3\)/],
     ['missing package', "import leftPad from 'surely-not-installed-package';\nexport class NeedsPkg { x = leftPad; }\n", 'NeedsPkg', /surely-not-installed-package/],
   ];
   for (const [what, code, modelClass, message] of badTemplates) {
@@ -128,7 +131,7 @@ describe('model templates', () => {
   });
 
   test('dependencies are installed once per distinct set; a package that does not exist is a 400 naming it', async () => {
-    const code = new TextEncoder().encode(`import isNumber from 'is-number';\nimport { TinyCentroid } from '${TEMPLATE}';\nexport class WithDep extends TinyCentroid { static check = isNumber(1); }\n`);
+    const code = new TextEncoder().encode(`import isNumber from 'is-number';\n${TINY}\nexport class WithDep extends TinyCentroid { static check = isNumber(1); }\n`);
     const first = await modelDev.createModel({ name: 'dep-1', task: 'TABULAR_CLASSIFICATION', file: code, modelClass: 'WithDep', dependencies: { 'is-number': '7.0.0' } });
     expect(first.dependencies).toEqual({ 'is-number': '7.0.0' });
     const folders = readdirSync(join(t.backend.dataDir, 'templates'));

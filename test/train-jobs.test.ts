@@ -1,6 +1,5 @@
 /** Train jobs end to end with real worker subprocesses: budgets, stops, crashes, restarts and bad input. */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAdmin } from '../src/admin/server.ts';
 import { Client, type TrainJobJson } from '../src/client/index.ts';
@@ -9,6 +8,7 @@ import { SUPERADMIN, startTestAdmin, testConfig, type TestAdmin } from './suppor
 import { backendNames, createBackend } from './support/databases.ts';
 import { isAlive, waitUntil } from './support/wait.ts';
 import { failure } from './support/errors.ts';
+import { bundleTemplate } from './support/services.ts';
 
 setDefaultTimeout(180_000);
 
@@ -20,19 +20,13 @@ const SOFTMAX = join(import.meta.dir, '../models/softmax_regression.ts');
 const TASK = 'TABULAR_CLASSIFICATION';
 
 
-/**
- * A fixture's code as one uploadable file: its import of a sibling fixture is made
- * absolute, since the Admin keeps each template alone in its own folder.
- */
-function uploadable(file: string): Uint8Array {
-  const code = readFileSync(file, 'utf8').replaceAll("from './tiny-centroid.ts'", `from '${TINY}'`);
-  return new TextEncoder().encode(code);
-}
+/** A fixture as one uploadable file, its import of a sibling fixture inlined: an upload is one module. */
+const uploadable = (file: string): Promise<Uint8Array> => bundleTemplate(file);
 
 async function prepare(client: Client, templates: [string, string, string][]) {
   const dataset = await client.createDataset({ name: 'iris', task: TASK, file: IRIS });
   const models = [];
-  for (const [name, file, modelClass] of templates) models.push(await client.createModel({ name, task: TASK, file: uploadable(file), modelClass }));
+  for (const [name, file, modelClass] of templates) models.push(await client.createModel({ name, task: TASK, file: await uploadable(file), modelClass }));
   return { dataset, models };
 }
 
@@ -103,7 +97,7 @@ for (const backendName of backendNames) {
         const client = new Client({ adminUrl: admin.url });
         await client.login(SUPERADMIN.email, SUPERADMIN.password);
         const ds = await client.createDataset({ name: 'iris', task: TASK, file: IRIS });
-        const model = await client.createModel({ name: 'slow', task: TASK, file: uploadable(BEHAVIOURS), modelClass: 'SlowCentroid' });
+        const model = await client.createModel({ name: 'slow', task: TASK, file: await uploadable(BEHAVIOURS), modelClass: 'SlowCentroid' });
         await client.createTrainJob({ app: 'resume', task: TASK, trainDatasetId: ds.id, valDatasetId: ds.id, modelIds: [model.id], budget: { MODEL_TRIAL_COUNT: 6, GPU_COUNT: 0 } });
         await waitUntil('two trials to finish', async () => (await client.getTrials('resume')).filter((x) => x.status !== 'RUNNING').length >= 2);
         const before = await client.getTrainJob('resume');
@@ -170,7 +164,7 @@ describe('train job faults and bad input', () => {
     const job = await finished(client, 'kill-me');
     const trials = await client.getTrials('kill-me');
     expect(job.status).toBe('STOPPED');
-    expect(trials.filter((x) => x.status === 'ERRORED').map((x) => x.error)).toEqual(['the worker killed by SIGKILL']);
+    expect(trials.filter((x) => x.status === 'ERRORED').map((x) => x.error)).toEqual(['the worker was killed by SIGKILL']);
     expect(trials.filter((x) => x.status !== 'ERRORED')).toHaveLength(3);
     expect(job.sub_train_jobs![0]!.workers.map((w) => w.status)).toEqual(['ERRORED', 'STOPPED']);
   });

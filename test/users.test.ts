@@ -6,6 +6,7 @@ import { Client } from '../src/client/index.ts';
 import { backendNames } from './support/databases.ts';
 import { startTestAdmin, type TestAdmin } from './support/admin.ts';
 import { failure } from './support/errors.ts';
+import { sandboxProblem } from './support/services.ts';
 
 // Real servers and subprocesses on 2 busy cores: more than the default 5 s.
 setDefaultTimeout(60_000);
@@ -180,7 +181,7 @@ for (const backendName of backendNames) {
 
     test('health reports the store, and the OpenAPI document lists the routes', async () => {
       const health = await call('GET', '/health');
-      expect(health.body).toEqual({ status: 'ok', store: { kind: backendName, ok: true } });
+      expect(health.body).toEqual({ status: 'ok', store: { kind: backendName, ok: true }, sandbox: (await sandboxProblem()) === null });
       const doc = await (await fetch(`${url}/openapi/json`)).json() as { paths: Record<string, unknown> };
       expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/tokens', '/users']));
       expect((await fetch(`${url}/openapi`)).status).toBe(200);

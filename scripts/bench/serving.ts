@@ -6,7 +6,9 @@
  *   (a) floor: a minimal node:http2 server that parses the request and returns a constant;
  *   (b) naive: a node:http2 server running onnxruntime per request in its own process;
  *   (c) rafiki: the query frontend with the in-process queue;
- *   (d) rafiki+redis: the frontend with Redis Streams (REDIS_URL, default redis://127.0.0.1:6379).
+ *   (d) rafiki+redis: the frontend with Redis Streams (REDIS_URL, default redis://127.0.0.1:6379);
+ *   (e) rafiki-unsandboxed: (c) with its inference workers outside the sandbox (RAFIKI_SANDBOX=off),
+ *       to measure what the sandbox costs; (c) and (d) run them sandboxed where bubblewrap works.
  * Rounds alternate the servers; figures are medians over rounds.
  *
  *   bun scripts/bench/serving.ts                       # 5 rounds of 20,000 requests, -c 8 -m 16
@@ -24,9 +26,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { FrontendApi } from '../../src/frontend/main.ts';
-import { FRONTEND_DEFAULTS } from '../../src/frontend/spec.ts';
-import { ipcEndpoint, spawnIpc } from '../../src/worker/ipc.ts';
+import { FRONTEND_CHANNEL, FRONTEND_DEFAULTS, type FrontendApi } from '../../src/common/protocols/frontend.ts';
+import { bubblewrapProblem } from '../../src/common/services/bubblewrap.ts';
+import { LocalServices } from '../../src/common/services/local.ts';
+import { ProcessTable } from '../../src/common/services/process-tree.ts';
+import { unsandboxed } from '../../src/common/services/sandbox.ts';
 import { imageQueriesToTensor } from '../../src/model/queries/image.ts';
 import { createNetwork } from '../../src/model/nn/index.ts';
 
@@ -38,7 +42,7 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '20000' },
     clients: { type: 'string', default: '8' },
     streams: { type: 'string', default: '16' },
-    only: { type: 'string', default: 'floor,naive,rafiki,rafiki+redis' },
+    only: { type: 'string', default: 'floor,naive,rafiki,rafiki+redis,rafiki-unsandboxed' },
     replicas: { type: 'string', default: '1' },
   },
 });
@@ -105,7 +109,7 @@ async function main(): Promise<void> {
   const only = new Set(args.only!.split(','));
   const servers: Server[] = [];
   try {
-    for (const name of ['floor', 'naive', 'rafiki', 'rafiki+redis'].filter((n) => only.has(n))) servers.push(await startServer(name, modelPath));
+    for (const name of ['floor', 'naive', 'rafiki', 'rafiki+redis', 'rafiki-unsandboxed'].filter((n) => only.has(n))) servers.push(await startServer(name, modelPath));
     const load = ['-c', args.clients!, '-m', args.streams!];
     console.log(`h2load -n ${args.requests} ${load.join(' ')}, ${args.rounds} rounds, one 28×28 query per request, ${args.replicas} inference worker(s) per frontend; servers: ${servers.map((s) => s.name).join(', ')}`);
     for (const server of servers) await run(server, bodyPath, dir, 2000, load);
@@ -142,22 +146,24 @@ async function startServer(name: string, modelPath: string): Promise<Server> {
     };
   }
   const redisUrl = name === 'rafiki+redis' ? (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379') : undefined;
-  const child = spawnIpc([process.execPath, new URL('../../src/frontend/main.ts', import.meta.url).pathname]);
-  const frontend = Comlink.wrap<FrontendApi>(ipcEndpoint(child.port, 'frontend'));
+  const child = await new LocalServices({ sandbox: unsandboxed }).spawn({
+    kind: 'PREDICTOR', run: { script: new URL('../../src/frontend/main.ts', import.meta.url).pathname }, untrusted: false, limits: { memoryBytes: 16 * 1024 ** 3, processes: 256 },
+  });
+  const frontend = Comlink.wrap<FrontendApi>(child.endpoint(FRONTEND_CHANNEL));
   const { port } = await frontend.start({
     ...FRONTEND_DEFAULTS, jobId: `bench-${crypto.randomUUID().slice(0, 8)}`, app: 'mnist', appVersion: 1, task: 'IMAGE_CLASSIFICATION',
     host: '127.0.0.1', port: 0, redisUrl, deadlineMs: 5000, replicasPerTrial: Number(args.replicas),
-    trials: [{ trialId: 'mlp', onnxPath: modelPath, template: { path: '', className: '', knobs: {} }, paramsPath: '', classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] }],
+    sandbox: name !== 'rafiki-unsandboxed' && sandboxWorks, workerLimits: { memoryBytes: 2 * 1024 ** 3, processes: 32 },
+    trials: [{ trialId: 'mlp', onnxPath: modelPath, template: { path: '', nodeModules: '', className: '', knobs: {} }, paramsPath: '', classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] }],
   });
   return {
     name, port,
     stop: async () => {
       await frontend.stop();
-      child.process.kill();
-      await child.process.exited;
+      await child.stop();
     },
     processes: async () => [
-      { role: 'frontend', pid: child.process.pid },
+      { role: 'frontend', pid: child.pid! },
       ...((await frontend.stats())?.workers ?? []).flatMap((w) => (w.pid === undefined ? [] : [{ role: 'workers', pid: w.pid }])),
     ],
     batchSizes: async () => ({ ...(await frontend.stats())?.batchSizes }),
@@ -165,7 +171,12 @@ async function startServer(name: string, modelPath: string): Promise<Server> {
 }
 
 /** CPU seconds (user + system) a process has used so far; NaN where /proc is not there. */
-function cpuSeconds(pid: number): number {
+/** Whether (c) and (d) can run their workers in the sandbox here. */
+const sandboxWorks = (await bubblewrapProblem()) === null;
+
+function cpuSeconds(pid: number, role: string): number {
+  // A worker may be a sandbox: its CPU is its whole tree's.
+  if (role === 'workers') return ProcessTable.read().usage(pid).cpuSeconds;
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
     // After the command: state is field 3 of stat(5), utime 14 and stime 15, in clock ticks.
@@ -179,7 +190,7 @@ async function run(server: Server, bodyPath: string, dir: string, requests: numb
   const log = join(dir, `${server.name}.log`);
   const before = (await server.batchSizes?.()) ?? {};
   const processes = await server.processes();
-  const cpuBefore = processes.map(({ pid }) => cpuSeconds(pid));
+  const cpuBefore = processes.map(({ pid, role }) => cpuSeconds(pid, role));
   const h2load = Bun.spawn(['h2load', '-n', String(requests), ...load, '-d', bodyPath, '-H', 'content-type: application/json', '--log-file', log, `http://127.0.0.1:${server.port}/predict`], { stdout: 'pipe', stderr: 'pipe' });
   const out = await new Response(h2load.stdout).text();
   await h2load.exited;
@@ -189,7 +200,7 @@ async function run(server: Server, bodyPath: string, dir: string, requests: numb
   const durations = readFileSync(log, 'utf8').trim().split('\n').map((line) => Number(line.split('\t')[2]) / 1000).sort((a, b) => a - b);
   const cpu: Record<string, number> = {};
   processes.forEach(({ role, pid }, i) => {
-    cpu[role] = (cpu[role] ?? 0) + ((cpuSeconds(pid) - cpuBefore[i]!) * 1e6) / requests;
+    cpu[role] = (cpu[role] ?? 0) + ((cpuSeconds(pid, role) - cpuBefore[i]!) * 1e6) / requests;
   });
   const after = await server.batchSizes?.();
   const batches = after && Object.fromEntries(Object.entries(after).map(([size, n]) => [size, n - (before[Number(size)] ?? 0)]).filter(([, n]) => Number(n) > 0));
@@ -223,6 +234,8 @@ function report(results: Map<string, Figures[]>): void {
   ratio('rafiki', 'naive', 2.0, true);
   ratio('rafiki', 'floor', 0.8);
   ratio('rafiki+redis', 'naive', 1.5);
+  if (sandboxWorks) ratio('rafiki', 'rafiki-unsandboxed', 0.95);
+  else console.log('rafiki/rafiki-unsandboxed: not measured, bubblewrap cannot sandbox here');
 }
 
 function mergeBatches(runs: Figures[]): Map<number, number> {

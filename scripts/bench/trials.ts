@@ -43,6 +43,8 @@ import { parseArgs } from 'node:util';
 import { localAdvisor } from '../../src/advisor/client.ts';
 import { SessionStore } from '../../src/advisor/sessions.ts';
 import { ServicesManager } from '../../src/admin/services/manager.ts';
+import { chooseSandbox } from '../../src/admin/services/sandbox.ts';
+import { LocalServices } from '../../src/common/services/local.ts';
 import { stoppingFor } from '../../src/admin/training/sub-job-runner.ts';
 import { TrainWorkerHandle } from '../../src/admin/training/train-worker-handle.ts';
 import type { Client, TrainJobJson, TrialJson } from '../../src/client/index.ts';
@@ -53,6 +55,7 @@ import { encodeParams } from '../../src/model/params.ts';
 import { mulberry32 } from '../../src/model/random.ts';
 import { loadTemplate } from '../../src/model/template.ts';
 import { startTestAdmin, type TestAdmin } from '../../test/support/admin.ts';
+import { deployableTemplate } from '../../test/support/services.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -341,11 +344,13 @@ interface Direct {
 
 /** The replay on a train worker started as the Admin starts one, with a host that only answers reports. */
 async function onBareWorker(s: Setup, name: TemplateName, csv: string, replays: Replay[]): Promise<Direct> {
-  const services = new ServicesManager(s.t.admin.store.services, { host: 'localhost', memoryLimitBytes: 2048 * 1024 * 1024 });
+  const services = new ServicesManager(new LocalServices({ sandbox: await chooseSandbox('auto') }), s.t.admin.store.services, { host: 'localhost' });
+  const template = await deployableTemplate(TEMPLATES[name]);
   const stopAt = new Map<string, number>();
   const t0 = performance.now();
   const worker = await TrainWorkerHandle.start(services, {
-    templatePath: TEMPLATES[name], className: name, task: TASK, trainPath: csv, valPath: csv, trainArgs: {}, cwd: ROOT, subTrainJobId: '',
+    files: { template: template.path, nodeModules: template.nodeModules, className: name, task: TASK, train: csv, val: csv, trainArgs: {} },
+    limits: { memoryBytes: 2048 * 1024 * 1024, processes: 32 },
   }, {
     log() {},
     report: async (trialId, step) => (step >= stopAt.get(trialId)! ? 'stop' : 'continue'),

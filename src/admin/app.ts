@@ -25,7 +25,7 @@ export function createAdminApp(deps: AdminDeps) {
     .get('/health', async ({ set }) => {
       const ok = await deps.store.healthy();
       if (!ok) set.status = 503;
-      return { status: ok ? 'ok' : 'unavailable', store: { kind: deps.store.kind, ok } };
+      return { status: ok ? 'ok' : 'unavailable', store: { kind: deps.store.kind, ok }, sandbox: deps.services.sandboxed };
     })
     .use(userRoutes(deps))
     .use(modelRoutes(deps))

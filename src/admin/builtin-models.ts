@@ -6,9 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AdminDeps } from './context.ts';
-import { runCheck } from './services/checker.ts';
+import { checkTemplate } from './services/checker.ts';
+import { checkLimits } from './services/limits.ts';
+import { TemplateFiles } from './services/template-files.ts';
 import type { KnobConfig } from '../model/knobs.ts';
-import { isTask } from '../model/task.ts';
 
 const MODELS_DIR = resolve(import.meta.dir, '../../models');
 
@@ -22,16 +23,18 @@ export const BUILTIN_MODELS = [
 ] as const;
 
 /** Creates the built-in templates the superadmin does not have yet; answers the names created. */
-export async function ensureBuiltinModels(deps: Pick<AdminDeps, 'store' | 'templates' | 'config'>, superadminId: string): Promise<string[]> {
+export async function ensureBuiltinModels(deps: Pick<AdminDeps, 'store' | 'templates' | 'config' | 'services'>, superadminId: string): Promise<string[]> {
   const folder = await deps.templates.prepare({});
   const created = await Promise.all(BUILTIN_MODELS.map(async ({ file, modelClass }) => {
     if (await deps.store.models.byOwnerAndName(superadminId, modelClass)) return [];
     const code = readFileSync(join(MODELS_DIR, file));
     const path = deps.templates.write(folder, code);
-    const checked = await runCheck(['template', path, modelClass], { timeoutMs: deps.config.templateCheckMs, cwd: folder, subject: modelClass, file: path });
+    const checked = await checkTemplate(deps.services, {
+      ...checkLimits(deps.config, deps.config.templateCheckMs), file: path, nodeModules: TemplateFiles.nodeModules(folder), className: modelClass, subject: modelClass,
+    });
     // Each built-in serves one task; a template row has one.
-    const task = checked.kind === 'template' ? checked.tasks.find(isTask) : undefined;
-    if (checked.kind !== 'template' || !task) throw new Error(`built-in template ${modelClass} declares no task`);
+    const task = checked.tasks[0];
+    if (!task) throw new Error(`built-in template ${modelClass} declares no task`);
     const model = await deps.store.models.create({
       userId: superadminId,
       name: modelClass,

@@ -12,7 +12,10 @@ import { ensureBuiltinModels } from './builtin-models.ts';
 import { BlobStore } from './files/blob-store.ts';
 import { httpAdvisor, localAdvisor } from '../advisor/client.ts';
 import { SessionStore } from '../advisor/sessions.ts';
+import { LocalServices } from '../common/services/local.ts';
+import { installLimits, trainWorkerLimits } from './services/limits.ts';
 import { ServicesManager } from './services/manager.ts';
+import { chooseSandbox } from './services/sandbox.ts';
 import { TemplateFiles } from './services/template-files.ts';
 import { TrainingManager } from './training/manager.ts';
 import { InferenceManager } from './inference/manager.ts';
@@ -34,15 +37,16 @@ export interface RunningAdmin {
  * await admin.stop();
  */
 export async function startAdmin(config: Config): Promise<RunningAdmin> {
+  const sandbox = await chooseSandbox(config.sandbox);
   const store = await openStore({ url: config.databaseUrl, dataDir: config.dataDir });
   try {
     const superadmin = await ensureSuperadmin(store, config);
     const tokens = new TokenIssuer(jwtSecret(config.dataDir, config.jwtSecret), config.tokenTtlSeconds);
     const blobs = new BlobStore(join(config.dataDir, 'datasets'));
-    const templates = new TemplateFiles(join(config.dataDir, 'templates'));
+    const services = new ServicesManager(new LocalServices({ sandbox }), store.services, { host: config.publicHost });
+    const templates = new TemplateFiles(join(config.dataDir, 'templates'), { services, limits: installLimits(config) });
     const advisor = config.advisorUrl ? httpAdvisor(config.advisorUrl) : localAdvisor(new SessionStore());
-    const services = new ServicesManager(store.services, { host: config.publicHost, memoryLimitBytes: config.workerMemoryBytes });
-    const training = new TrainingManager({ store, advisor, services, templates, blobs });
+    const training = new TrainingManager({ store, advisor, services, templates, blobs, workerLimits: trainWorkerLimits(config) });
     const inference = new InferenceManager({ store, services, templates, config });
     const deps = { store, tokens, config, blobs, templates, advisor, services, training, inference };
     if (config.builtinModels) {

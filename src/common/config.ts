@@ -26,8 +26,14 @@ export interface Config {
   /** Largest JSON or form body the Admin accepts, uploads apart. */
   maxBodyBytes: number;
   maxDatasetBytes: number;
-  /** Resident memory above which a worker process is killed. */
+  /** Resident memory, summed over its process tree, above which a worker, check or install is ended. */
   workerMemoryBytes: number;
+  /** Processes a worker, check or install may have at once. */
+  workerProcesses: number;
+  /** CPU time one trial may use. */
+  trialCpuSeconds: number;
+  /** Whether uploaded code runs in the bubblewrap sandbox: `auto` when it works here, `required`, or `off`. */
+  sandbox: SandboxMode;
   /** Whether the first start creates the built-in templates of models/. */
   builtinModels: boolean;
   /** How long loading an uploaded template may take before it is refused. */
@@ -39,6 +45,9 @@ export interface Config {
   tlsCert: string | undefined;
   tlsKey: string | undefined;
 }
+
+export const SANDBOX_MODES = ['auto', 'required', 'off'] as const;
+export type SandboxMode = (typeof SANDBOX_MODES)[number];
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -82,6 +91,13 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(raw)}`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got ${JSON.stringify(raw)}`);
+  return raw as T;
 }
 
 function port(env: Env, name: string, fallback: number): number {
@@ -128,6 +144,9 @@ export function loadConfig(env: Env = process.env): Config {
     maxBodyBytes: integer(env, 'RAFIKI_MAX_BODY_KB', 1024, { min: 1 }) * 1024,
     maxDatasetBytes: integer(env, 'RAFIKI_MAX_DATASET_MB', 1024, { min: 1 }) * 1024 * 1024,
     workerMemoryBytes: integer(env, 'RAFIKI_WORKER_MEMORY_MB', 2048, { min: 64 }) * 1024 * 1024,
+    workerProcesses: integer(env, 'RAFIKI_WORKER_PROCESSES', 32, { min: 1, max: 4096 }),
+    trialCpuSeconds: integer(env, 'RAFIKI_TRIAL_CPU_SECONDS', 3600, { min: 1 }),
+    sandbox: oneOf(env, 'RAFIKI_SANDBOX', SANDBOX_MODES, 'auto'),
     builtinModels: boolean(env, 'RAFIKI_BUILTIN_MODELS', true),
     templateCheckMs: integer(env, 'RAFIKI_TEMPLATE_CHECK_SECONDS', 20, { min: 1 }) * 1000,
     datasetCheckMs: integer(env, 'RAFIKI_DATASET_CHECK_SECONDS', 600, { min: 1 }) * 1000,

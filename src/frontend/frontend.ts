@@ -7,25 +7,13 @@ import { Predictor, type ServedTrial } from './predictor.ts';
 import { MemoryQueue } from './queue/memory.ts';
 import type { QueryQueue } from './queue/queue.ts';
 import { RedisStreamsQueue } from './queue/redis-streams.ts';
-import { Replica } from './replica.ts';
+import { checkSpec, type FrontendSpec, type FrontendStats } from '../common/protocols/frontend.ts';
+import type { Services } from '../common/services/services.ts';
+import { Replica, type WorkerRecorder } from './replica.ts';
 import { frontendHandler } from './server.ts';
-import { checkSpec, type FrontendSpec } from './spec.ts';
 import { trialRunner } from './trial-runner.ts';
 
 const PIPELINE_DEPTH = 2;
-
-export interface FrontendStats {
-  port: number;
-  inFlight: number;
-  accepting: boolean;
-  /** Batch size → how many batches had it. */
-  batchSizes: Record<number, number>;
-  /** Batches tried again because their worker died under them. */
-  retriedBatches: number;
-  workers: { trialId: string; pid: number | undefined; restarts: number }[];
-  /** Pids of the workers predicting a batch right now. */
-  busyWorkers: number[];
-}
 
 export interface RunningFrontend {
   port: number;
@@ -42,14 +30,15 @@ export interface RunningFrontend {
  *
  * @example
  * const frontend = await startFrontend({ ...FRONTEND_DEFAULTS, jobId: 'j1', app: 'iris', appVersion: 1,
- *   task: 'TABULAR_CLASSIFICATION', host: '127.0.0.1', port: 0, trials });
+ *   task: 'TABULAR_CLASSIFICATION', host: '127.0.0.1', port: 0, trials, sandbox: true, workerLimits }, { services });
  * await fetch(`http://127.0.0.1:${frontend.port}/predict`, { method: 'POST', body: '{"query":[5.1,3.5,1.4,0.2]}' });
  * await frontend.stop();
  */
-export async function startFrontend(spec: FrontendSpec): Promise<RunningFrontend> {
+export async function startFrontend(spec: FrontendSpec, { services, recorder }: { services: Services; recorder?: WorkerRecorder }): Promise<RunningFrontend> {
   checkSpec(spec);
   const replicas = spec.trials.map((trial) =>
     Array.from({ length: spec.replicasPerTrial }, () => new Replica(trial, {
+      services, limits: spec.workerLimits, batchTimeoutMs: spec.batchTimeoutMs, ...(recorder ? { recorder } : {}),
       task: spec.task, onnxThreads: spec.onnxThreads, shared: { slots: PIPELINE_DEPTH, maxBatchSize: spec.maxBatchSize },
     })));
   const stopWorkers = () => Promise.all(replicas.flat().map((r) => r.stop()));
@@ -92,7 +81,8 @@ export async function startFrontend(spec: FrontendSpec): Promise<RunningFrontend
       input: served.find((t) => t.input !== null)?.input ?? null, defaultDeadlineMs: spec.deadlineMs,
     },
     accepting: () => accepting,
-    ready: () => queue.available(),
+    // Not ready while a trial has no worker up (one ended for a batch that took too long starts again).
+    ready: () => queue.available() && replicas.every((set) => set.some((r) => r.ready)),
   });
   let listener;
   try {

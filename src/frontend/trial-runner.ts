@@ -1,7 +1,8 @@
-import type { BatchOutput, InferenceBatch } from '../worker/inference/batch.ts';
+import { RemoteError, ProtocolError } from '../common/ipc/calls.ts';
+import type { BatchOutput, InferenceBatch } from '../common/protocols/inference.ts';
 import type { BatchRunner } from './batcher.ts';
 import type { QueryAnswer, QueueEntry } from './queue/queue.ts';
-import { WorkerDiedError, type Replica } from './replica.ts';
+import { BatchTimeoutError, WorkerDiedError, type Replica } from './replica.ts';
 
 /** Attempts of one batch when its worker dies under it: the worker restarts in between. */
 const ATTEMPTS = 3;
@@ -42,8 +43,20 @@ export function trialRunner(replica: Replica, { slot, features, regression, onRe
     }
   }
 
+  /** A batch that timed out, or that the worker answered outside its protocol, fails alone: it is not tried again. */
+  async function answer(entries: QueueEntry[]): Promise<BatchOutput> {
+    try {
+      const output = await predict(entries);
+      return fits(output, entries.length) ? output : { kind: 'error', status: 500, message: 'the model answered a different number of predictions than it was given queries' };
+    } catch (err) {
+      if (err instanceof BatchTimeoutError) return { kind: 'error', status: 500, message: err.message };
+      if (err instanceof ProtocolError || err instanceof RemoteError) return { kind: 'error', status: 500, message: 'the model failed to predict' };
+      throw err;
+    }
+  }
+
   async function run(entries: QueueEntry[]): Promise<QueryAnswer[]> {
-    const output = await predict(entries);
+    const output = await answer(entries);
     if (output.kind === 'error') {
       if (output.status === 400 && entries.length > 1) {
         // One after another: they share this runner's slot, and the worker predicts one batch at a time anyway.
@@ -71,6 +84,13 @@ export function trialRunner(replica: Replica, { slot, features, regression, onRe
   }
 
   return run;
+}
+
+/** Whether an output holds one answer per query (the worker runs uploaded code: its word is checked). */
+function fits(output: BatchOutput, n: number): boolean {
+  if (output.kind === 'error') return true;
+  if (output.kind === 'predictions') return output.predictions.length === n;
+  return output.dims[0] === n && output.data.length === output.dims.reduce((a, b) => a * b, 1);
 }
 
 /** [N] or [N, 1] → N numbers; [N, K] → N arrays of K probabilities. */

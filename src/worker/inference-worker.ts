@@ -1,19 +1,16 @@
 /**
- * An inference worker: a subprocess of a query frontend that loads one trial and
- * predicts the batches the frontend hands it (DESIGN.md §6). onnxruntime blocks
- * the thread it runs on, which is why it runs here and not in the frontend.
- *
- * @example
- * const child = spawnIpc([process.execPath, 'src/worker/inference-worker.ts']);
- * const worker = Comlink.wrap<InferenceWorkerApi>(ipcEndpoint(child.port, 'inference'));
- * await worker.load(trial, { task: 'TABULAR_CLASSIFICATION', onnxThreads: 1 });
+ * An inference worker: a process a query frontend starts (sandboxed) that
+ * loads one trial and predicts the batches the frontend hands it. It serves
+ * INFERENCE_WORKER_CALLS (src/common/protocols/inference.ts) over comlink on
+ * its IPC channel. onnxruntime blocks the thread it runs on, which is why it
+ * runs here and not in the frontend.
  */
 import * as Comlink from 'comlink';
-import type { DeployedTrial } from '../frontend/spec.ts';
-import { exitWithParent, ipcEndpoint, parentPort } from './ipc.ts';
-import type { InferenceBatch, InferenceWorkerApi, LoadOptions, Predictor } from './inference/batch.ts';
+import { exitWithParent, ipcEndpoint, parentPort } from '../common/ipc/channel.ts';
+import { INFERENCE_CHANNEL, type InferenceBatch, type InferenceWorkerApi } from '../common/protocols/inference.ts';
 import { onnxPredictor } from './inference/onnx-predictor.ts';
-import { SharedTensors, type SharedTensorsSpec } from './inference/shared-tensors.ts';
+import type { Predictor } from './inference/predictor.ts';
+import { SharedTensors } from '../common/ipc/shared-tensors.ts';
 import { templatePredictor } from './inference/template-predictor.ts';
 
 let predictor: Predictor | null = null;
@@ -22,16 +19,16 @@ let shared: SharedTensors | null = null;
 let previous: Promise<unknown> = Promise.resolve();
 
 const api: InferenceWorkerApi = {
-  async load(trial: DeployedTrial, options: LoadOptions) {
-    predictor = trial.onnxPath
-      ? await onnxPredictor(trial.onnxPath, { threads: options.onnxThreads, classes: trial.classes.length })
-      : await templatePredictor(trial, options.task);
+  async load(trial, options) {
+    if (trial.onnxPath) predictor = await onnxPredictor(trial.onnxPath, { threads: options.onnxThreads, classes: trial.classes.length });
+    else if (trial.template) predictor = await templatePredictor({ ...trial, template: trial.template }, options.task);
+    else throw new Error(`trial ${trial.trialId} has neither ONNX nor a template`);
     return { input: predictor.input };
   },
-  async attach(spec: SharedTensorsSpec) {
+  async attach(spec) {
     shared = SharedTensors.attach(spec);
   },
-  async predict(batch: InferenceBatch) {
+  async predict(batch) {
     const loaded = predictor;
     if (!loaded) throw new Error('no trial loaded: call load first');
     const result = previous.then(() => loaded.predict(batch.kind === 'shared' ? sharedTensor(batch) : batch));
@@ -46,4 +43,4 @@ function sharedTensor({ slot, dims }: Extract<InferenceBatch, { kind: 'shared' }
 }
 
 exitWithParent();
-Comlink.expose(api, ipcEndpoint(parentPort(), 'inference'));
+Comlink.expose(api, ipcEndpoint(parentPort(), INFERENCE_CHANNEL));

@@ -1,7 +1,8 @@
 /**
- * A train worker: a Bun subprocess of the Admin that loads one template and its
- * datasets once, then trains, evaluates and saves one trial per call. Started by
- * the Admin's services manager; speaks comlink over IPC (src/worker/ipc.ts).
+ * A train worker: a process the Admin starts (sandboxed) that loads one
+ * template and its datasets once, then trains, evaluates and saves one trial
+ * per call. It serves TRAIN_WORKER_CALLS and calls TRAIN_HOST_CALLS
+ * (src/common/protocols/train.ts) over comlink on its IPC channel.
  */
 import * as Comlink from 'comlink';
 import { loadDataset } from '../model/datasets/load.ts';
@@ -10,8 +11,8 @@ import type { Knobs } from '../model/knobs.ts';
 import type { ModelClass, TrainContext } from '../model/model.ts';
 import { encodeParams } from '../model/params.ts';
 import { loadTemplate } from '../model/template.ts';
-import { exitWithParent, ipcEndpoint, parentPort } from './ipc.ts';
-import { HOST_CHANNEL, WORKER_CHANNEL, type TrainHostApi, type TrainWorkerApi, type TrainWorkerSetup, type TrialOutcome } from './train/protocol.ts';
+import { exitWithParent, ipcEndpoint, parentPort } from '../common/ipc/channel.ts';
+import { HOST_CHANNEL, WORKER_CHANNEL, type TrainHostApi, type TrainWorkerApi, type TrainWorkerSetup, type TrialOutcome } from '../common/protocols/train.ts';
 
 interface Loaded { template: ModelClass; train: Dataset; val: Dataset }
 
@@ -27,15 +28,17 @@ function contextFor(host: Comlink.Remote<TrainHostApi>, trialId: string, stopped
       void host.log(trialId, { kind: 'PLOT', time: now(), title, metrics: [...metrics], xAxis: xAxis ?? null });
     },
     async report({ step, score }) {
-      const decision = await host.report(trialId, step, score);
+      const decision = await host.report(trialId, step, Number.isFinite(score) ? score : null);
       if (decision === 'stop') stopped.value = true;
       return decision;
     },
   };
 }
 
+const MAX_ERROR_CHARS = 19_000;
+
 function message(error: unknown): string {
-  return error instanceof Error ? error.message || error.name : String(error);
+  return (error instanceof Error ? error.message || error.name : String(error)).slice(0, MAX_ERROR_CHARS);
 }
 
 export function trainWorker(host: Comlink.Remote<TrainHostApi>): TrainWorkerApi {

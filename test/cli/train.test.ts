@@ -4,14 +4,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SUPERADMIN, startTestAdmin, type TestAdmin } from '../support/admin.ts';
+import { bundleTemplate } from '../support/services.ts';
 import { cli, IRIS, TASK, TINY, type Cli } from './support.ts';
 
 setDefaultTimeout(120_000);
 
-/** TinyCentroid that also plots a loss per epoch, or fails every trial. The import is absolute: the Admin keeps a template alone in its folder. */
+/** TinyCentroid that also plots a loss per epoch, or fails every trial; TinyCentroid inlined, as an upload is one module. */
 const TEMPLATES = `
 import type { Dataset, TrainContext } from 'rafiki/model';
-import { TinyCentroid } from '${TINY}';
+${new TextDecoder().decode(await bundleTemplate(TINY))}
 export class PlottedCentroid extends TinyCentroid {
   override async train(data: Dataset, ctx: TrainContext): Promise<void> {
     ctx.definePlot('Loss', ['loss'], 'epoch');

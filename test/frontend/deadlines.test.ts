@@ -1,9 +1,9 @@
 // Per-request deadlines: what has arrived at the deadline, marked partial, or 504.
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from 'bun:test';
 import { join } from 'node:path';
-import { startFrontend } from '../../src/frontend/frontend.ts';
-import type { DeployedTrial } from '../../src/frontend/spec.ts';
-import { frontendSpec, IRIS_QUERIES, post, tempDir, trainCentroid, trainTabular, type Trained } from './support.ts';
+import type { DeployedTrial } from '../../src/common/protocols/frontend.ts';
+import { frontendSpec, IRIS_QUERIES, post, serve, tempDir, trainCentroid, type Trained, trainTabular } from './support.ts';
+import { deployableTemplate } from '../support/services.ts';
 
 setDefaultTimeout(60_000);
 
@@ -14,12 +14,12 @@ let slow: DeployedTrial;
 beforeAll(async () => {
   softmax = await trainTabular(dir.path, { id: 'softmax', file: 'iris.csv', className: 'SoftmaxRegression', knobs: { optimizer: 'adam', learningRate: 0.05, weightDecay: 1e-4, batchSize: 16, epochs: 10 } });
   const centroid = await trainCentroid(dir.path, 'slow');
-  slow = { ...centroid.trial, template: { path: join(import.meta.dir, 'fixtures/slow-centroid.ts'), className: 'SlowCentroid', knobs: { ...centroid.trial.template.knobs, delayMs: 1500 } } };
+  slow = { ...centroid.trial, template: { ...await deployableTemplate(join(import.meta.dir, 'fixtures/slow-centroid.ts')), className: 'SlowCentroid', knobs: { ...centroid.trial.template.knobs, delayMs: 1500 } } };
 });
 afterAll(() => dir.remove());
 
 test('a trial that misses the deadline leaves it out: the answer is the others\' and says partial', async () => {
-  const frontend = await startFrontend(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [softmax.trial, slow] }));
+  const frontend = await serve(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [softmax.trial, slow] }));
   try {
     const { status, body } = await post(frontend.port, '/predict', { queries: IRIS_QUERIES, deadline_ms: 300 });
     expect(status).toBe(200);
@@ -35,7 +35,7 @@ test('a trial that misses the deadline leaves it out: the answer is the others\'
 });
 
 test('nothing by the deadline is a 504', async () => {
-  const frontend = await startFrontend(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [slow], deadlineMs: 300 }));
+  const frontend = await serve(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [slow], deadlineMs: 300 }));
   try {
     const { status, body } = await post(frontend.port, '/predict', { query: IRIS_QUERIES[0] });
     expect(status).toBe(504);

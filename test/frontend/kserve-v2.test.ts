@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFrontend, type RunningFrontend } from '../../src/frontend/frontend.ts';
-import { frontendSpec, get, h2Client, imageTrial, IRIS_QUERIES, post, tempDir, trainTabular, type Trained } from './support.ts';
+import type { RunningFrontend } from '../../src/frontend/frontend.ts';
+import { frontendSpec, get, h2Client, imageTrial, IRIS_QUERIES, post, serve, tempDir, type Trained, trainTabular } from './support.ts';
 
 setDefaultTimeout(60_000);
 
@@ -16,8 +16,8 @@ let images: RunningFrontend;
 beforeAll(async () => {
   softmax = await trainTabular(dir.path, { id: 'softmax', file: 'iris.csv', className: 'SoftmaxRegression', knobs: { optimizer: 'adam', learningRate: 0.05, weightDecay: 1e-4, batchSize: 16, epochs: 20 } });
   [iris, images] = await Promise.all([
-    startFrontend(frontendSpec({ task: 'TABULAR_CLASSIFICATION', app: 'iris', appVersion: 3, trials: [softmax.trial], maxBodyBytes: 64 * 1024 })),
-    startFrontend(frontendSpec({ task: 'IMAGE_CLASSIFICATION', app: 'pets', trials: [await imageTrial(dir.path, 'pixels')] })),
+    serve(frontendSpec({ task: 'TABULAR_CLASSIFICATION', app: 'iris', appVersion: 3, trials: [softmax.trial], maxBodyBytes: 64 * 1024 })),
+    serve(frontendSpec({ task: 'IMAGE_CLASSIFICATION', app: 'pets', trials: [await imageTrial(dir.path, 'pixels')] })),
   ]);
 });
 
@@ -83,7 +83,7 @@ test('a text feature: labels in Rafiki queries and v2 BYTES, category indices in
   });
   writeFileSync(csv, ['size,colour,kind', ...rows].join('\n'));
   const model = await trainTabular(dir.path, { id: 'shapes', file: csv, className: 'SoftmaxRegression', knobs: { optimizer: 'adam', learningRate: 0.1, weightDecay: 1e-4, batchSize: 16, epochs: 30 } });
-  const served = await startFrontend(frontendSpec({ task: 'TABULAR_CLASSIFICATION', app: 'shapes', trials: [model.trial] }));
+  const served = await serve(frontendSpec({ task: 'TABULAR_CLASSIFICATION', app: 'shapes', trials: [model.trial] }));
   try {
     const { body: metadata } = await get(served.port, '/v2/models/shapes');
     expect(metadata.inputs[0].parameters).toEqual({ columns: ['size', 'colour'], categories: { colour: ['blue', 'green', 'red'] } });

@@ -3,9 +3,13 @@
 import { afterAll, expect, setDefaultTimeout, test } from 'bun:test';
 import * as Comlink from 'comlink';
 import { join } from 'node:path';
-import type { FrontendApi } from '../../src/frontend/main.ts';
-import { ipcEndpoint, spawnIpc } from '../../src/worker/ipc.ts';
-import { frontendSpec, IRIS_QUERIES, post, ROOT, tempDir, trainTabular } from './support.ts';
+import { FRONTEND_CHANNEL, type FrontendApi } from '../../src/common/protocols/frontend.ts';
+import type { ManagedProcess } from '../../src/common/services/services.ts';
+import { frontendSpec, IRIS_QUERIES, post, ROOT, services, tempDir, trainTabular } from './support.ts';
+
+function spawnFrontend(): Promise<ManagedProcess> {
+  return services.spawn({ kind: 'PREDICTOR', run: { script: join(ROOT, 'src/frontend/main.ts') }, untrusted: false, limits: { memoryBytes: 4 * 1024 ** 3, processes: 64 } });
+}
 
 setDefaultTimeout(60_000);
 
@@ -14,9 +18,9 @@ afterAll(() => dir.remove());
 
 test('start resolves with the port once ready; stats; stop ends the workers', async () => {
   const softmax = await trainTabular(dir.path, { id: 'softmax', file: 'iris.csv', className: 'SoftmaxRegression', knobs: { optimizer: 'adam', learningRate: 0.05, weightDecay: 1e-4, batchSize: 16, epochs: 10 } });
-  const child = spawnIpc([process.execPath, join(ROOT, 'src/frontend/main.ts')]);
+  const child = await spawnFrontend();
   try {
-    const frontend = Comlink.wrap<FrontendApi>(ipcEndpoint(child.port, 'frontend'));
+    const frontend = Comlink.wrap<FrontendApi>(child.endpoint(FRONTEND_CHANNEL));
     const { port } = await frontend.start(frontendSpec({ task: 'TABULAR_CLASSIFICATION', app: 'iris', trials: [softmax.trial] }));
     const { status, body } = await post(port, '/predict', { query: IRIS_QUERIES[0] });
     expect(status).toBe(200);
@@ -28,19 +32,17 @@ test('start resolves with the port once ready; stats; stop ends the workers', as
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
     await expect(frontend.start({ ...frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [softmax.trial] }) })).rejects.toThrow('already serves');
   } finally {
-    child.process.kill();
-    await child.process.exited;
+    await child.stop();
   }
 });
 
 test('a trial that cannot load fails start with its reason', async () => {
-  const child = spawnIpc([process.execPath, join(ROOT, 'src/frontend/main.ts')]);
+  const child = await spawnFrontend();
   try {
-    const frontend = Comlink.wrap<FrontendApi>(ipcEndpoint(child.port, 'frontend'));
-    const trial = { trialId: 'x', onnxPath: join(dir.path, 'missing.onnx'), template: { path: '', className: '', knobs: {} }, paramsPath: '', classes: ['a', 'b'] };
+    const frontend = Comlink.wrap<FrontendApi>(child.endpoint(FRONTEND_CHANNEL));
+    const trial = { trialId: 'x', onnxPath: join(dir.path, 'missing.onnx'), template: { path: '', nodeModules: '', className: '', knobs: {} }, paramsPath: '', classes: ['a', 'b'] };
     await expect(frontend.start(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [trial] }))).rejects.toThrow('missing.onnx');
   } finally {
-    child.process.kill();
-    await child.process.exited;
+    await child.stop();
   }
 });

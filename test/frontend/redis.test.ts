@@ -3,9 +3,8 @@
 // service back by itself after). Runs when REDIS_URL is set; CI must set it.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { createServer, type AddressInfo } from 'node:net';
-import { startFrontend } from '../../src/frontend/frontend.ts';
 import { deleteKeys } from '../../src/frontend/queue/queue-suite.ts';
-import { frontendSpec, IRIS_QUERIES, post, tempDir, trainTabular, type Trained } from './support.ts';
+import { frontendSpec, IRIS_QUERIES, post, serve, tempDir, type Trained, trainTabular } from './support.ts';
 
 setDefaultTimeout(60_000);
 
@@ -51,7 +50,7 @@ if (url) {
     test('both take queries pushed to either, and each answer reaches the frontend that took the request', async () => {
       const jobId = `test-${crypto.randomUUID().slice(0, 8)}`;
       const spec = frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [softmax.trial], redisUrl: url, jobId, maxQueueDelayMs: 0 });
-      const [a, b] = await Promise.all([startFrontend(spec), startFrontend(spec)]);
+      const [a, b] = await Promise.all([serve(spec), serve(spec)]);
       try {
         for (let wave = 0; wave < 20 && Object.keys(b.stats().batchSizes).length === 0; wave++) {
           const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => post(a.port, '/predict', { query: IRIS_QUERIES[i % 3] })));
@@ -76,7 +75,7 @@ if (url) {
     test('503 at once while it is down, every request answered, service back by itself', async () => {
       const port = await freePort();
       let redis = await startRedis(port);
-      const frontend = await startFrontend(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [softmax.trial], redisUrl: `redis://127.0.0.1:${port}`, deadlineMs: 1000 }));
+      const frontend = await serve(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [softmax.trial], redisUrl: `redis://127.0.0.1:${port}`, deadlineMs: 1000 }));
       try {
         const statuses: number[] = [];
         let phase: 'up' | 'down' | 'back' = 'up';

@@ -4,7 +4,7 @@ import { afterAll, expect, setDefaultTimeout, test } from 'bun:test';
 import { encodeQueries } from '../../src/frontend/encode.ts';
 import { Replica } from '../../src/frontend/replica.ts';
 import { trialRunner } from '../../src/frontend/trial-runner.ts';
-import { IRIS_QUERIES, tempDir, trainTabular } from './support.ts';
+import { IRIS_QUERIES, services, tempDir, trainTabular } from './support.ts';
 
 setDefaultTimeout(30_000);
 
@@ -15,7 +15,7 @@ test('without shared memory (too large to make) the replica still predicts, over
   const softmax = await trainTabular(dir.path, { id: 'softmax', file: 'iris.csv', className: 'SoftmaxRegression', knobs: { optimizer: 'adam', learningRate: 0.05, weightDecay: 1e-4, batchSize: 16, epochs: 10 } });
   const expected = await softmax.predict(IRIS_QUERIES) as number[][];
   for (const maxBatchSize of [64, 2 ** 40]) {
-    const replica = new Replica(softmax.trial, { task: 'TABULAR_CLASSIFICATION', onnxThreads: 1, shared: { slots: 1, maxBatchSize } });
+    const replica = new Replica(softmax.trial, { services, limits: { memoryBytes: 2 * 1024 ** 3, processes: 32 }, batchTimeoutMs: 10_000, task: 'TABULAR_CLASSIFICATION', onnxThreads: 1, shared: { slots: 1, maxBatchSize } });
     try {
       const { input } = await replica.start();
       const entries = encodeQueries(input!, IRIS_QUERIES).map((row, q) => ({ id: `r:${q}`, origin: 'local', deadline: Date.now() + 10_000, enqueuedAt: Date.now(), payload: { row } }));

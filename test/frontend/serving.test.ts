@@ -2,8 +2,8 @@
 // HTTP/2 (h2c and TLS) and HTTP/1.1 on one port, ensembles, the template path, stopping.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { join } from 'node:path';
-import { startFrontend, type RunningFrontend } from '../../src/frontend/frontend.ts';
-import { frontendSpec, get, h2Client, IRIS_QUERIES, post, tempDir, trainCentroid, trainTabular, type Trained } from './support.ts';
+import type { RunningFrontend } from '../../src/frontend/frontend.ts';
+import { frontendSpec, get, h2Client, IRIS_QUERIES, post, serve, tempDir, trainCentroid, type Trained, trainTabular } from './support.ts';
 
 setDefaultTimeout(60_000);
 
@@ -15,7 +15,7 @@ let frontend: RunningFrontend;
 beforeAll(async () => {
   softmax = await trainTabular(dir.path, { id: 'softmax', file: 'iris.csv', className: 'SoftmaxRegression', knobs: { optimizer: 'adam', learningRate: 0.05, weightDecay: 1e-4, batchSize: 16, epochs: 30 } });
   centroid = await trainCentroid(dir.path, 'centroid');
-  frontend = await startFrontend(frontendSpec({ task: 'TABULAR_CLASSIFICATION', app: 'iris', trials: [softmax.trial, centroid.trial] }));
+  frontend = await serve(frontendSpec({ task: 'TABULAR_CLASSIFICATION', app: 'iris', trials: [softmax.trial, centroid.trial] }));
 });
 
 afterAll(async () => {
@@ -75,7 +75,7 @@ describe('an ensemble of an ONNX trial and a template trial', () => {
 });
 
 test('a template that refuses one query of a batch fails that query alone', async () => {
-  const only = await startFrontend(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [centroid.trial] }));
+  const only = await serve(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [centroid.trial] }));
   try {
     const [bad, good] = await Promise.all([
       post(only.port, '/predict', { query: { petal_colour: 'blue' } }),
@@ -93,7 +93,7 @@ test('a template that refuses one query of a batch fails that query alone', asyn
 test('regression: values of the trials averaged', async () => {
   const a = await trainTabular(dir.path, { id: 'ridge-a', file: 'diabetes.csv', className: 'RidgeRegression', knobs: { alpha: 0.01 } });
   const b = await trainTabular(dir.path, { id: 'ridge-b', file: 'diabetes.csv', className: 'RidgeRegression', knobs: { alpha: 100 } });
-  const served = await startFrontend(frontendSpec({ task: 'TABULAR_REGRESSION', trials: [a.trial, b.trial] }));
+  const served = await serve(frontendSpec({ task: 'TABULAR_REGRESSION', trials: [a.trial, b.trial] }));
   try {
     const query = { age: 59, sex: 2, bmi: 32.1, bp: 101, s1: 157, s2: 93.2, s3: 38, s4: 4, s5: 4.8598, s6: 87 };
     const { status, body } = await post(served.port, '/predict', { query });
@@ -110,7 +110,7 @@ test('TLS: h2 and HTTP/1.1 chosen by ALPN on one port', async () => {
   const keyPath = join(dir.path, 'key.pem');
   const openssl = Bun.spawn(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', '/CN=localhost'], { stdout: 'ignore', stderr: 'ignore' });
   expect(await openssl.exited).toBe(0);
-  const secure = await startFrontend(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [softmax.trial], tls: { certPath, keyPath } }));
+  const secure = await serve(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [softmax.trial], tls: { certPath, keyPath } }));
   try {
     const expected = await softmax.predict([IRIS_QUERIES[0]]) as number[][];
     const response = await fetch(`https://localhost:${secure.port}/predict`, {
@@ -132,7 +132,7 @@ test('TLS: h2 and HTTP/1.1 chosen by ALPN on one port', async () => {
 });
 
 test('stopping answers what is in flight, then refuses with 503 and ends the workers', async () => {
-  const served = await startFrontend(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [softmax.trial] }));
+  const served = await serve(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [softmax.trial] }));
   const pids = served.stats().workers.map((w) => w.pid!);
   const inFlight = Array.from({ length: 200 }, () => post(served.port, '/predict', { query: IRIS_QUERIES[0] }));
   while (served.stats().inFlight === 0) await Bun.sleep(0);

@@ -6,10 +6,19 @@ import { join } from 'node:path';
 import { createNetwork, encodeParams, loadTabularDataset, type Knobs, type ModelClass, type TrainContext } from 'rafiki/model';
 import { RidgeRegression } from '../../models/ridge_regression.ts';
 import { SoftmaxRegression } from '../../models/softmax_regression.ts';
-import { FRONTEND_DEFAULTS, type DeployedTrial, type FrontendSpec } from '../../src/frontend/spec.ts';
+import { FRONTEND_DEFAULTS, type DeployedTrial, type FrontendSpec } from '../../src/common/protocols/frontend.ts';
+import { startFrontend, type RunningFrontend } from '../../src/frontend/frontend.ts';
+import { deployableTemplate, testServices } from '../support/services.ts';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 const FIXTURES = join(ROOT, 'test/fixtures');
+
+export const services = await testServices();
+
+/** A frontend in this process, its workers started through the tests' services (sandboxed where bubblewrap works). */
+export function serve(spec: FrontendSpec): Promise<RunningFrontend> {
+  return startFrontend(spec, { services });
+}
 
 const quiet: TrainContext = { log() {}, definePlot() {}, report: async () => 'continue' };
 
@@ -39,8 +48,9 @@ export async function trainTabular(dir: string, options: {
   const onnxPath = options.onnx === false ? undefined : join(dir, `${options.id}.onnx`);
   if (onnxPath) writeFileSync(onnxPath, model.toOnnx!());
   const file = options.className === 'SoftmaxRegression' ? 'softmax_regression.ts' : 'ridge_regression.ts';
+  const template = await deployableTemplate(join(ROOT, 'models', file));
   return {
-    trial: { trialId: options.id, onnxPath, template: { path: join(ROOT, 'models', file), className: options.className, knobs: options.knobs as DeployedTrial['template']['knobs'] }, paramsPath, classes: data.classes },
+    trial: { trialId: options.id, onnxPath, template: { ...template, className: options.className, knobs: options.knobs as DeployedTrial['template']['knobs'] }, paramsPath, classes: data.classes },
     predict: (queries) => model.predict(queries),
   };
 }
@@ -55,7 +65,7 @@ export async function trainCentroid(dir: string, id: string): Promise<Trained> {
   const paramsPath = join(dir, `${id}.params`);
   writeFileSync(paramsPath, encodeParams(model.dumpParameters()));
   return {
-    trial: { trialId: id, template: { path: join(FIXTURES, 'templates/tiny-centroid.ts'), className: 'TinyCentroid', knobs }, paramsPath, classes: data.classes },
+    trial: { trialId: id, template: { ...await deployableTemplate(join(FIXTURES, 'templates/tiny-centroid.ts')), className: 'TinyCentroid', knobs }, paramsPath, classes: data.classes },
     predict: (queries) => model.predict(queries as never),
   };
 }
@@ -66,11 +76,14 @@ export async function imageTrial(dir: string, id: string): Promise<DeployedTrial
   const net = createNetwork({ input: [8, 8, 1], layers: [{ type: 'flatten' }, { type: 'dense', units: 3 }], loss: 'softmaxCrossEntropy' }, { seed: 3 });
   const onnxPath = join(dir, `${id}.onnx`);
   writeFileSync(onnxPath, net.toOnnx({ input: { kind: 'image', shape } }));
-  return { trialId: id, onnxPath, template: { path: join(ROOT, 'models/image_mlp.ts'), className: 'ImageMlp', knobs: {} }, paramsPath: join(dir, 'none'), classes: ['cat', 'dog', 'eel'] };
+  return { trialId: id, onnxPath, template: { ...await deployableTemplate(join(ROOT, 'models/image_mlp.ts')), className: 'ImageMlp', knobs: {} }, paramsPath: join(dir, 'none'), classes: ['cat', 'dog', 'eel'] };
 }
 
 export function frontendSpec(fields: Partial<FrontendSpec> & Pick<FrontendSpec, 'task' | 'trials'>): FrontendSpec {
-  return { ...FRONTEND_DEFAULTS, jobId: `test-${crypto.randomUUID().slice(0, 8)}`, app: 'app', appVersion: 1, host: '127.0.0.1', port: 0, ...fields };
+  return {
+    ...FRONTEND_DEFAULTS, jobId: `test-${crypto.randomUUID().slice(0, 8)}`, app: 'app', appVersion: 1, host: '127.0.0.1', port: 0,
+    sandbox: services.sandboxed, workerLimits: { memoryBytes: 2 * 1024 ** 3, processes: 32 }, ...fields,
+  };
 }
 
 export const IRIS_QUERIES = [

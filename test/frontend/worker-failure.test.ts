@@ -1,10 +1,12 @@
 // A worker killed (SIGKILL) under load while it holds a batch: the batch is
 // tried again on the restarted worker, and every accepted request is still
-// answered, correctly. The trial is slowed so that the kill lands mid-batch.
+// answered, correctly. The trial is slowed so that the kill lands mid-batch. A
+// worker whose predict never returns is ended and started again.
 import { afterAll, expect, setDefaultTimeout, test } from 'bun:test';
 import { join } from 'node:path';
-import { startFrontend, type RunningFrontend } from '../../src/frontend/frontend.ts';
-import { frontendSpec, IRIS_QUERIES, post, tempDir, trainCentroid, trainTabular } from './support.ts';
+import type { RunningFrontend } from '../../src/frontend/frontend.ts';
+import { frontendSpec, get, IRIS_QUERIES, post, serve, tempDir, trainCentroid, trainTabular } from './support.ts';
+import { deployableTemplate } from '../support/services.ts';
 
 setDefaultTimeout(60_000);
 
@@ -45,8 +47,8 @@ async function killUnderLoad(frontend: RunningFrontend, expected: number[][], op
 test('every request is answered while a worker is killed and restarted', async () => {
   const centroid = await trainCentroid(dir.path, 'slow');
   const expected = await centroid.predict(IRIS_QUERIES) as number[][];
-  const trial = { ...centroid.trial, template: { path: join(import.meta.dir, 'fixtures/slow-centroid.ts'), className: 'SlowCentroid', knobs: { ...centroid.trial.template.knobs, delayMs: 100 } } };
-  const frontend = await startFrontend(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [trial], replicasPerTrial: 2, deadlineMs: 20_000 }));
+  const trial = { ...centroid.trial, template: { ...await deployableTemplate(join(import.meta.dir, 'fixtures/slow-centroid.ts')), className: 'SlowCentroid', knobs: { ...centroid.trial.template.knobs, delayMs: 100 } } };
+  const frontend = await serve(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [trial], replicasPerTrial: 2, deadlineMs: 20_000 }));
   try {
     const victim = await killUnderLoad(frontend, expected, {
       warmup: 20, after: 10, tolerance: 1e-6, whenToKill: (pid) => frontend.stats().busyWorkers.includes(pid),
@@ -61,11 +63,44 @@ test('every request is answered while a worker is killed and restarted', async (
 test('an ONNX trial\'s worker killed under load: its successor gets new shared memory and every request is answered', async () => {
   const softmax = await trainTabular(dir.path, { id: 'softmax', file: 'iris.csv', className: 'SoftmaxRegression', knobs: { optimizer: 'adam', learningRate: 0.05, weightDecay: 1e-4, batchSize: 16, epochs: 10 } });
   const expected = await softmax.predict(IRIS_QUERIES) as number[][];
-  const frontend = await startFrontend(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [softmax.trial], deadlineMs: 20_000 }));
+  const frontend = await serve(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [softmax.trial], deadlineMs: 20_000 }));
   try {
     const victim = await killUnderLoad(frontend, expected, { warmup: 50, after: 20, tolerance: 1e-5 });
     expect(frontend.stats().workers).toEqual([expect.objectContaining({ restarts: 1 })]);
     expect(frontend.stats().workers[0]!.pid).not.toBe(victim);
+  } finally {
+    await frontend.stop();
+  }
+});
+
+test('a predict that never returns: its batch is answered with an error, the worker ended and started again, not ready meanwhile', async () => {
+  const centroid = await trainCentroid(dir.path, 'hangs');
+  const expected = await centroid.predict(IRIS_QUERIES) as number[][];
+  const trial = { ...centroid.trial, template: { ...await deployableTemplate(join(import.meta.dir, 'fixtures/hanging-centroid.ts')), className: 'HangingCentroid', knobs: centroid.trial.template.knobs } };
+  const frontend = await serve(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [trial], batchTimeoutMs: 1500, deadlineMs: 10_000 }));
+  try {
+    const first = frontend.stats().workers[0]!.pid!;
+    expect((await get(frontend.port, '/v2/health/ready')).status).toBe(200);
+    const started = performance.now();
+    const hung = post(frontend.port, '/predict', { query: [999, 3.5, 1.4, 0.2] });
+    let sawNotReady = false;
+    const watch = (async () => {
+      while (!sawNotReady && performance.now() - started < 8000) {
+        sawNotReady = (await get(frontend.port, '/v2/health/ready')).status === 503;
+        await Bun.sleep(5);
+      }
+    })();
+    const { status, body } = await hung;
+    expect(status).toBe(500);
+    expect(JSON.stringify(body)).toContain('did not answer within 1.5 s');
+    await watch;
+    expect(sawNotReady).toBe(true);
+    const again = await post(frontend.port, '/predict', { query: IRIS_QUERIES[1] });
+    expect(again.status).toBe(200);
+    (again.body.prediction as number[]).forEach((p, k) => expect(Math.abs(p - expected[1]![k]!)).toBeLessThan(1e-6));
+    expect(frontend.stats().workers[0]).toMatchObject({ restarts: 1 });
+    expect(frontend.stats().workers[0]!.pid).not.toBe(first);
+    expect((await get(frontend.port, '/v2/health/ready')).status).toBe(200);
   } finally {
     await frontend.stop();
   }

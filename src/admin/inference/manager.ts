@@ -1,24 +1,28 @@
 /**
  * Inference jobs in this Admin: writes the chosen trials' parameters and ONNX to
- * files, starts the job's query frontend (a subprocess that starts its own
- * inference workers) and stops it. Jobs left running by a previous Admin are
- * deployed again at start: their frontends exited with that Admin.
+ * files, starts the job's query frontend (a process that starts its own
+ * inference workers, and records them here) and stops it. Jobs left running by
+ * a previous Admin are deployed again at start: their frontends exited with that Admin.
  */
 import * as Comlink from 'comlink';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../common/config.ts';
-import type { FrontendApi } from '../../frontend/main.ts';
-import { FRONTEND_DEFAULTS, type DeployedTrial, type FrontendSpec } from '../../frontend/spec.ts';
-import { ipcEndpoint } from '../../worker/ipc.ts';
-import type { ManagedProcess, ServicesManager } from '../services/manager.ts';
-import type { TemplateFiles } from '../services/template-files.ts';
+import { serve } from '../../common/ipc/calls.ts';
+import {
+  FRONTEND_CHANNEL, FRONTEND_DEFAULTS, FRONTEND_HOST_CALLS, FRONTEND_HOST_CHANNEL, type DeployedTrial, type FrontendApi, type FrontendSpec,
+} from '../../common/protocols/frontend.ts';
+import { frontendLimits, inferenceWorkerLimits } from '../services/limits.ts';
+import type { RecordedProcess, ServicesManager } from '../services/manager.ts';
+import { TemplateFiles } from '../services/template-files.ts';
 import type { InferenceJobRecord } from '../store/inference-jobs.ts';
 import type { Store } from '../store/store.ts';
 import type { TrainJobRecord } from '../store/train-jobs.ts';
 
 const FRONTEND_SCRIPT = join(import.meta.dir, '../../frontend/main.ts');
+const WORKER_ID = /^[0-9a-f-]{36}$/;
 const START_TIMEOUT_MS = 120_000;
+const STOP_TIMEOUT_MS = 30_000;
 
 export interface InferenceDeps {
   store: Store;
@@ -27,7 +31,7 @@ export interface InferenceDeps {
   config: Config;
 }
 
-interface Deployment { process: ManagedProcess; frontend: Comlink.Remote<FrontendApi> }
+interface Deployment { process: RecordedProcess; frontend: Comlink.Remote<FrontendApi> }
 
 export class InferenceManager {
   private readonly deployments = new Map<string, Deployment>();
@@ -62,7 +66,7 @@ export class InferenceManager {
       return {
         trialId,
         ...(onnxPath ? { onnxPath } : {}),
-        template: { path: templates.write(templateFolder, code), className: model.modelClass, knobs: trial.knobs },
+        template: { path: templates.write(templateFolder, code), nodeModules: TemplateFiles.nodeModules(templateFolder), className: model.modelClass, knobs: trial.knobs },
         paramsPath,
         classes,
       };
@@ -85,14 +89,20 @@ export class InferenceManager {
         port: 0,
         trials,
         replicasPerTrial: job.budget.REPLICA_COUNT,
+        sandbox: services.sandboxed,
+        workerLimits: inferenceWorkerLimits(config),
         ...(config.tlsCert && config.tlsKey ? { tls: { certPath: config.tlsCert, keyPath: config.tlsKey } } : {}),
         ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
       };
-      const process = await services.start({ kind: 'PREDICTOR', cmd: [globalThis.process.execPath, FRONTEND_SCRIPT], inferenceJobId: job.id });
-      const frontend = Comlink.wrap<FrontendApi>(ipcEndpoint(process.child.port, 'frontend'));
+      const process = await services.start({
+        kind: 'PREDICTOR', service: 'PREDICTOR', labels: { inferenceJobId: job.id }, run: { script: FRONTEND_SCRIPT }, untrusted: false,
+        limits: frontendLimits(config, trials.length * job.budget.REPLICA_COUNT),
+      });
+      this.recordWorkers(process, job.id);
+      const frontend = Comlink.wrap<FrontendApi>(process.endpoint(FRONTEND_CHANNEL));
       deployment = { process, frontend };
       this.deployments.set(job.id, deployment);
-      const died = process.exited.then((info) => {
+      const died = process.wait().then((info) => {
         throw new Error(`the frontend ${info.reason} while starting`);
       });
       const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the frontend was not ready within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS).unref());
@@ -100,7 +110,7 @@ export class InferenceManager {
       await process.ready(port);
       const predictorHost = `${config.publicHost}:${port}`;
       await store.inferenceJobs.update(job.id, { status: 'RUNNING', predictorHost });
-      void process.exited.then(async (info) => {
+      void process.wait().then(async (info) => {
         if (info.requested || this.deployments.get(job.id) !== deployment) return;
         this.deployments.delete(job.id);
         await store.inferenceJobs.update(job.id, { status: 'ERRORED', error: `its frontend ${info.reason}` }).catch(() => {});
@@ -114,12 +124,40 @@ export class InferenceManager {
     }
   }
 
+  /** Records the frontend's inference workers as services of its job; it may speak only of the workers it started. */
+  private recordWorkers(process: RecordedProcess, inferenceJobId: string): void {
+    const { services } = this.deps;
+    const mine = new Set<string>();
+    const own = (serviceId: string) => {
+      if (!WORKER_ID.test(serviceId) || !mine.has(serviceId)) throw new Error('no such worker of this frontend');
+    };
+    serve(process.endpoint(FRONTEND_HOST_CHANNEL), FRONTEND_HOST_CALLS, {
+      workerStarted: async (_trialId, pid) => {
+        const id = await services.record('INFERENCE_WORKER', { inferenceJobId }, pid);
+        mine.add(id);
+        return id;
+      },
+      workerReady: (serviceId) => {
+        own(serviceId);
+        return services.markReady(serviceId);
+      },
+      workerEnded: (serviceId, info) => {
+        own(serviceId);
+        mine.delete(serviceId);
+        return services.ended(serviceId, info);
+      },
+    });
+    // Its workers end with it, whether or not it could say so.
+    void process.wait().then((info) => Promise.all([...mine].map((id) => services.ended(id, { requested: info.requested, reason: `its frontend ${info.reason}` }))));
+  }
+
   /** Answers what is in flight, then ends the frontend and its workers. */
   async stop(jobId: string): Promise<void> {
     const deployment = this.deployments.get(jobId);
     this.deployments.delete(jobId);
     if (deployment) {
-      await Promise.race([deployment.frontend.stop(), deployment.process.exited]).catch(() => {});
+      // In-flight queries end by their deadline; a frontend that does not end by then is ended.
+      await Promise.race([deployment.frontend.stop(), deployment.process.wait(), Bun.sleep(STOP_TIMEOUT_MS)]).catch(() => {});
       await deployment.process.stop();
     }
     await this.deps.store.inferenceJobs.update(jobId, { status: 'STOPPED' });

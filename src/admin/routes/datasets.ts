@@ -2,13 +2,14 @@
 import { Elysia, t } from 'elysia';
 import { DEVELOPER_TYPES } from '../../common/domain.ts';
 import { badRequest, conflict } from '../../common/errors.ts';
-import type { DatasetDescription } from '../../model/datasets/describe.ts';
+import type { CheckedDataset } from '../../common/protocols/check.ts';
 import { ownedOr404 } from '../access.ts';
 import { guard } from '../auth/guard.ts';
 import type { AdminDeps } from '../context.ts';
 import type { StagedBlob } from '../files/blob-store.ts';
 import { CreateDatasetForm, DatasetResponse, DatasetsQuery } from '../schemas/datasets.ts';
-import { runCheck } from '../services/checker.ts';
+import { checkDataset } from '../services/checker.ts';
+import { checkLimits } from '../services/limits.ts';
 import type { DatasetRecord, DatasetStats } from '../store/datasets.ts';
 import { formValidator } from '../uploads/fields.ts';
 import { fetchStream } from '../uploads/fetch-url.ts';
@@ -28,7 +29,7 @@ export const datasetJson = (dataset: DatasetRecord) => ({
   datetime_created: dataset.createdAt.toISOString(),
 });
 
-function statsOf(description: DatasetDescription): DatasetStats {
+function statsOf(description: CheckedDataset): DatasetStats {
   return description.kind === 'tabular'
     ? { rows: description.rows, columns: description.columns.map((c) => c.name), classes: description.classes }
     : { images: description.images, classes: description.classes };
@@ -51,8 +52,7 @@ export const datasetRoutes = (deps: AdminDeps) =>
         if (!staged && !form.dataset_url) throw badRequest("form: 'dataset' (a file) or 'dataset_url' is required");
         staged ??= await deps.blobs.stage(await fetchStream(form.dataset_url!, deps.config.datasetUrlTimeoutMs), limit);
         if (staged.size === 0) throw badRequest('the dataset file is empty');
-        const checked = await runCheck(['dataset', staged.path, form.task], { timeoutMs: deps.config.datasetCheckMs, subject: 'the dataset', file: staged.path });
-        if (checked.kind !== 'dataset') throw new Error('the dataset check answered about something else');
+        const description = await checkDataset(deps.services, { ...checkLimits(deps.config, deps.config.datasetCheckMs), file: staged.path, task: form.task });
         deps.blobs.keep(staged);
         const dataset = await deps.store.datasets.create({
           userId: caller.id,
@@ -60,7 +60,7 @@ export const datasetRoutes = (deps: AdminDeps) =>
           task: form.task,
           sha256: staged.sha256,
           sizeBytes: staged.size,
-          stats: statsOf(checked.description as DatasetDescription),
+          stats: statsOf(description),
         });
         staged = undefined;
         return datasetJson(dataset);

@@ -2,13 +2,13 @@
 import { Elysia, t } from 'elysia';
 import { DEVELOPER_TYPES, MODEL_DEVELOPER_TYPES } from '../../common/domain.ts';
 import { badRequest, conflict, RafikiError } from '../../common/errors.ts';
-import type { KnobConfig } from '../../model/knobs.ts';
 import { assertOwner, visibleModelOr404 } from '../access.ts';
+import { checkLimits } from '../services/limits.ts';
 import { guard } from '../auth/guard.ts';
 import type { AdminDeps } from '../context.ts';
 import { CreateModelForm, ModelResponse, ModelsQuery } from '../schemas/models.ts';
-import { runCheck } from '../services/checker.ts';
-import { checkDependencies } from '../services/template-files.ts';
+import { checkTemplate } from '../services/checker.ts';
+import { checkDependencies, TemplateFiles } from '../services/template-files.ts';
 import type { ModelRecord } from '../store/models.ts';
 import { formValidator } from '../uploads/fields.ts';
 import { readMultipart } from '../uploads/multipart.ts';
@@ -64,13 +64,10 @@ export const modelRoutes = (deps: AdminDeps) =>
       if (await deps.store.models.byOwnerAndName(caller.id, form.name)) throw conflict(`you already have a model named ${form.name}`);
       const folder = await deps.templates.prepare(dependencies);
       const path = deps.templates.write(folder, code);
-      const checked = await runCheck(['template', path, form.model_class, form.task], {
-        timeoutMs: deps.config.templateCheckMs,
-        cwd: folder,
-        subject: 'the template',
-        file: path,
+      const checked = await checkTemplate(deps.services, {
+        ...checkLimits(deps.config, deps.config.templateCheckMs),
+        file: path, nodeModules: TemplateFiles.nodeModules(folder), className: form.model_class, task: form.task, subject: 'the template',
       });
-      if (checked.kind !== 'template') throw new Error('the template check answered about something else');
       const model = await deps.store.models.create({
         userId: caller.id,
         name: form.name,
@@ -78,7 +75,7 @@ export const modelRoutes = (deps: AdminDeps) =>
         modelClass: form.model_class,
         dependencies,
         accessRight: form.access_right ?? 'PRIVATE',
-        knobConfig: checked.knobConfig as KnobConfig,
+        knobConfig: checked.knobConfig,
         code,
       });
       if (!model) throw conflict(`you already have a model named ${form.name}`);

@@ -2,7 +2,7 @@
 import { Elysia, t } from 'elysia';
 import { DEVELOPER_TYPES } from '../../common/domain.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../common/errors.ts';
-import type { LogEntry } from '../../worker/train/protocol.ts';
+import type { LogEntry } from '../../common/protocols/train.ts';
 import { isAdmin, visibleModelOr404 } from '../access.ts';
 import { guard, type Caller } from '../auth/guard.ts';
 import type { AdminDeps } from '../context.ts';

@@ -1,54 +1,72 @@
 /**
- * Runs src/worker/check.ts in a subprocess under a time limit and turns its
- * outcome into a result or a 400 that says what the user must fix.
+ * Checks of uploads in a process of their own (src/worker/check.ts), started
+ * sandboxed through the services manager under memory, process, CPU and wall
+ * limits; its outcome becomes a result or a 400 that says what the user must
+ * fix, in the template's own words and nothing of the Admin's.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { badRequest } from '../../common/errors.ts';
-import type { CheckResult } from '../../worker/check.ts';
+import { connect, ProtocolError, RemoteError, type Remote } from '../../common/ipc/calls.ts';
+import { CHECK_CALLS, CHECK_CHANNEL, type CheckedDataset } from '../../common/protocols/check.ts';
+import type { Limits, ManagedProcess, ProcessSpec } from '../../common/services/services.ts';
+import { KnobError, validateKnobConfig, type KnobConfig } from '../../model/knobs.ts';
+import type { Task } from '../../model/task.ts';
+import type { ServicesManager } from './manager.ts';
 
 const CHECK_SCRIPT = join(import.meta.dir, '../../worker/check.ts');
 
-export interface CheckOptions {
+export interface CheckLimits {
+  /** Wall time, and as much CPU time. */
   timeoutMs: number;
-  /** Working directory: a template's dependencies resolve from its own folder regardless. */
-  cwd?: string;
-  /** What is checked, for messages: "the template", "the dataset". */
-  subject: string;
-  /** The checked file's path on this machine, replaced by `subject` in messages. */
-  file?: string;
+  memoryBytes: number;
+  processes: number;
 }
 
-export async function runCheck(args: string[], options: CheckOptions): Promise<Extract<CheckResult, { ok: true }>> {
-  const dir = mkdtempSync(join(tmpdir(), 'rafiki-check-'));
-  const resultPath = join(dir, 'result.json');
+function limitsOf({ timeoutMs, memoryBytes, processes }: CheckLimits): Limits {
+  return { memoryBytes, processes, cpuSeconds: timeoutMs / 1000, wallSeconds: timeoutMs / 1000 };
+}
+
+/** Runs one question in a fresh check process; `subject` names what is checked in messages ("the template"). */
+async function runCheck<T>(services: ServicesManager, spec: Omit<ProcessSpec, 'kind' | 'run' | 'untrusted'>, subject: string, ask: (check: Remote<typeof CHECK_CALLS>, process: ManagedProcess) => Promise<T>): Promise<T> {
+  const process = await services.run({ ...spec, kind: 'CHECK', run: { script: CHECK_SCRIPT }, untrusted: true });
   try {
-    const child = Bun.spawn([process.execPath, CHECK_SCRIPT, args[0]!, resultPath, ...args.slice(1)], {
-      cwd: options.cwd,
-      // The check needs no secret: a bare environment.
-      env: { PATH: process.env.PATH ?? '', HOME: dir, NODE_ENV: 'production' },
-      stdin: 'ignore',
-      stdout: 'ignore',
-      stderr: 'pipe',
+    const died = process.wait().then((info): never => {
+      if (info.reason.startsWith('killed: still running')) {
+        throw badRequest(`${subject} did not finish loading within ${spec.limits.wallSeconds} s (does it loop or wait while being imported?)`);
+      }
+      if (info.reason.startsWith('killed:')) throw badRequest(`${subject} was stopped while being checked: ${info.reason.slice('killed: '.length)}`);
+      const tail = info.output.trim().split('\n').slice(-5).join('\n');
+      throw badRequest(`${subject} ended its process (${info.reason}) while being checked${tail ? `: ${tail}` : ''}`);
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
-    const [code, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()]);
-    clearTimeout(timer);
-    let result: CheckResult | undefined;
-    try {
-      result = JSON.parse(readFileSync(resultPath, 'utf8')) as CheckResult;
-    } catch {
-      result = undefined;
-    }
-    if (result?.ok) return result;
-    if (result) throw badRequest(options.file ? result.message.replaceAll(options.file, options.subject) : result.message);
-    if (child.signalCode === 'SIGKILL') {
-      throw badRequest(`${options.subject} did not finish loading within ${options.timeoutMs / 1000} s (does it loop or wait while being imported?)`);
-    }
-    const tail = stderr.trim().split('\n').slice(-5).join('\n');
-    throw badRequest(`${options.subject} ended its process (exit code ${code}) while being checked${tail ? `: ${tail}` : ''}`);
+    return await Promise.race([ask(connect(process.endpoint(CHECK_CHANNEL), CHECK_CALLS), process), died]);
+  } catch (error) {
+    if (error instanceof ProtocolError) throw badRequest(`${subject} broke the check's protocol: ${error.message}`);
+    // The template's message, with the sandbox's paths of what was checked named as the user knows them.
+    if (error instanceof RemoteError) throw badRequest(Object.values(process.paths).reduce((message, path) => message.replaceAll(path, subject), error.message));
+    throw error;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await process.stop(0);
   }
+}
+
+/** Loads a template in a sandbox and checks its contract; answers its knob config and tasks. */
+export async function checkTemplate(services: ServicesManager, options: CheckLimits & {
+  file: string; nodeModules: string; className: string; task?: Task; subject: string;
+}): Promise<{ knobConfig: KnobConfig; tasks: Task[] }> {
+  return runCheck(services, { template: { file: options.file, nodeModules: options.nodeModules }, limits: limitsOf(options) }, options.subject, async (check, process) => {
+    const { knobConfig, tasks } = await check.template({ path: process.paths.template!, className: options.className, ...(options.task ? { task: options.task } : {}) });
+    try {
+      validateKnobConfig(knobConfig);
+    } catch (error) {
+      if (error instanceof KnobError) throw badRequest(`${options.className}.knobConfig is invalid: ${error.message}`);
+      throw error;
+    }
+    return { knobConfig: knobConfig as KnobConfig, tasks };
+  });
+}
+
+/** Reads a whole dataset in a sandbox against its task's format; answers what it holds. */
+export function checkDataset(services: ServicesManager, options: CheckLimits & { file: string; task: Task }): Promise<CheckedDataset> {
+  return runCheck(services, { files: { dataset: options.file }, limits: limitsOf(options) }, 'the dataset', (check, process) =>
+    check.dataset({ path: process.paths.dataset!, task: options.task }));
 }

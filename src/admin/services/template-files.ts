@@ -1,17 +1,20 @@
 /**
- * Where template code lives on disk for the subprocesses that run it: one folder
+ * Where template code lives on disk for the processes that run it: one folder
  * per distinct set of dependencies (named by the set's hash), installed once with
- * Bun, holding the template files named by their content's hash. In every folder
- * `node_modules/rafiki` points at the running Rafiki, so `import 'rafiki/model'`
- * resolves to this SDK wherever the folder is.
+ * `bun install` in a sandbox that reaches the registry but nothing else of this
+ * machine, with lifecycle scripts off; it holds the template files named by
+ * their content's hash. In every folder `node_modules/rafiki` points at the
+ * running Rafiki, so `import 'rafiki/model'` resolves to this SDK wherever the
+ * folder is (a sandbox shows Rafiki at its own path).
  */
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { badRequest } from '../../common/errors.ts';
+import type { Limits } from '../../common/services/services.ts';
+import type { ServicesManager } from './manager.ts';
 
 const SDK_ROOT = resolve(import.meta.dir, '../../..');
 const INSTALLED_MARKER = '.rafiki-installed';
-const INSTALL_TIMEOUT_MS = 5 * 60_000;
 // npm's rules for a package name, and a version or range without surprises.
 const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 const VERSION = /^[\w.^~<>=*|@:/+ -]{1,100}$/;
@@ -35,7 +38,7 @@ export function checkDependencies(value: unknown): Dependencies {
 export class TemplateFiles {
   private readonly installing = new Map<string, Promise<string>>();
 
-  constructor(readonly root: string) {
+  constructor(readonly root: string, private readonly installer: { services: ServicesManager; limits: Limits }) {
     mkdirSync(root, { recursive: true });
   }
 
@@ -48,6 +51,11 @@ export class TemplateFiles {
       this.installing.set(key, pending);
     }
     return pending;
+  }
+
+  /** The folder a prepared folder's templates import from. */
+  static nodeModules(folder: string): string {
+    return join(folder, 'node_modules');
   }
 
   /** Writes a template's code into a prepared folder; answers its path. */
@@ -66,22 +74,15 @@ export class TemplateFiles {
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'rafiki-template-dependencies', private: true, dependencies }, null, 2));
     if (Object.keys(dependencies).length > 0) {
-      const child = Bun.spawn([process.execPath, 'install', '--no-save', '--ignore-scripts'], {
-        cwd: folder,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? folder },
-        stdin: 'ignore',
-        stdout: 'pipe',
-        stderr: 'pipe',
+      const install = await this.installer.services.run({
+        kind: 'INSTALL', run: { bun: ['install', '--no-save', '--ignore-scripts'] }, untrusted: true, network: true, workdir: folder, limits: this.installer.limits,
       });
-      const timer = setTimeout(() => child.kill('SIGKILL'), INSTALL_TIMEOUT_MS);
-      const [code, out, err] = await Promise.all([child.exited, new Response(child.stdout).text(), new Response(child.stderr).text()]);
-      clearTimeout(timer);
+      const { code, reason, output } = await install.wait();
       if (code !== 0) {
         rmSync(folder, { recursive: true, force: true });
-        const output = `${err}\n${out}`;
         const named = Object.keys(dependencies).filter((name) => output.includes(name));
         const lines = output.split('\n').filter((line) => /error/i.test(line)).slice(0, 3).join('; ');
-        throw badRequest(`cannot install the dependencies${named.length ? ` (${named.map((n) => `${n}@${dependencies[n]}`).join(', ')})` : ''}: ${lines || `bun install exited with code ${code}`}`);
+        throw badRequest(`cannot install the dependencies${named.length ? ` (${named.map((n) => `${n}@${dependencies[n]}`).join(', ')})` : ''}: ${lines || `bun install ${reason}`}`);
       }
     }
     mkdirSync(join(folder, 'node_modules'), { recursive: true });

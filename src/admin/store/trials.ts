@@ -1,7 +1,7 @@
 /** Trials: one trained set of knobs, with its score, logs and saved parameters. */
 import type { TrialStatus } from '../../common/domain.ts';
 import type { Knobs } from '../../model/knobs.ts';
-import type { LogEntry } from '../../worker/train/protocol.ts';
+import type { LogEntry } from '../../common/protocols/train.ts';
 import type { Sql } from './database.ts';
 
 export interface TrialRecord {

@@ -6,14 +6,14 @@
  */
 import type { Advisor } from '../../advisor/client.ts';
 import type { KnobConfig } from '../../model/knobs.ts';
-import type { TrainHostApi } from '../../worker/train/protocol.ts';
+import type { Limits } from '../../common/services/services.ts';
 import type { BlobStore } from '../files/blob-store.ts';
 import type { ServicesManager } from '../services/manager.ts';
-import type { TemplateFiles } from '../services/template-files.ts';
+import { TemplateFiles } from '../services/template-files.ts';
 import type { Store } from '../store/store.ts';
 import type { SubTrainJobRecord, TrainJobRecord } from '../store/train-jobs.ts';
 import { LogBuffer } from './log-buffer.ts';
-import { TrainWorkerHandle, type TrialResult } from './train-worker-handle.ts';
+import { TrainWorkerHandle, type TrainWorkerFiles, type TrialHost, type TrialResult } from './train-worker-handle.ts';
 
 export interface RunnerDeps {
   store: Store;
@@ -21,6 +21,8 @@ export interface RunnerDeps {
   services: ServicesManager;
   templates: TemplateFiles;
   blobs: BlobStore;
+  /** Each train worker's limits; its CPU time is counted per trial. */
+  workerLimits: Limits;
 }
 
 /** Trials failing in a row after which a sub-job gives up. */
@@ -94,12 +96,11 @@ export class SubJobRunner {
       await this.openSession(model.knobConfig);
       await store.trainJobs.setSubStatus(this.sub.id, 'RUNNING');
       await store.trainJobs.refreshStatus(this.job.id);
-      const setup = {
-        templatePath, className: model.modelClass, task: this.job.task,
-        trainPath: this.deps.blobs.pathOf(train.sha256), valPath: this.deps.blobs.pathOf(val.sha256),
-        trainArgs: this.job.trainArgs, cwd: folder, subTrainJobId: this.sub.id,
+      const files: TrainWorkerFiles = {
+        template: templatePath, nodeModules: TemplateFiles.nodeModules(folder), className: model.modelClass, task: this.job.task,
+        train: this.deps.blobs.pathOf(train.sha256), val: this.deps.blobs.pathOf(val.sha256), trainArgs: this.job.trainArgs,
       };
-      const slots = Array.from({ length: this.job.budget.WORKER_COUNT }, () => this.workerLoop(setup));
+      const slots = Array.from({ length: this.job.budget.WORKER_COUNT }, () => this.workerLoop(files));
       const outcomes = await Promise.all(slots);
       failure = this.consecutiveErrors >= MAX_CONSECUTIVE_ERRORS
         ? `${MAX_CONSECUTIVE_ERRORS} trials failed in a row; the last: ${this.lastError}`
@@ -129,26 +130,26 @@ export class SubJobRunner {
     if (limit === 0 || (limit > 0 && past.length >= limit)) this.stopping = true;
   }
 
-  private host(): TrainHostApi {
+  private host(): TrialHost {
     return {
       log: (trialId, entry) => this.logs.add(trialId, entry),
       report: async (trialId, step, score) => {
         const trialNo = this.trialNumbers.get(trialId);
         if (trialNo === undefined || !this.session || this.stopping) return this.stopping ? 'stop' : 'continue';
-        const { decision } = await this.deps.advisor.feedback(this.session, { trial_no: trialNo, step, score: Number.isFinite(score) ? score : null, final: false });
+        const { decision } = await this.deps.advisor.feedback(this.session, { trial_no: trialNo, step, score: score !== null && Number.isFinite(score) ? score : null, final: false });
         return decision;
       },
     };
   }
 
   /** One worker's loop; answers why its slot failed for good, or null. */
-  private async workerLoop(setup: Parameters<typeof TrainWorkerHandle.start>[1]): Promise<string | null> {
+  private async workerLoop(files: TrainWorkerFiles): Promise<string | null> {
     let restarts = 0;
     let worker: TrainWorkerHandle | undefined;
     try {
       while (!this.stopping && Date.now() < this.deadline && this.consecutiveErrors < MAX_CONSECUTIVE_ERRORS) {
         if (!worker) {
-          worker = await TrainWorkerHandle.start(this.deps.services, setup, this.host());
+          worker = await TrainWorkerHandle.start(this.deps.services, { files, subTrainJobId: this.sub.id, limits: this.deps.workerLimits }, this.host());
           this.workers.add(worker);
         }
         const proposal = await this.deps.advisor.propose(this.session!);
@@ -195,7 +196,7 @@ export class SubJobRunner {
 
   private async record(trialId: string, trialNo: number, result: Awaited<ReturnType<SubJobRunner['runWithLimits']>>): Promise<void> {
     const trials = this.deps.store.trials;
-    await this.logs.flush(trialId);
+    await this.logs.end(trialId);
     let score: number | null = null;
     if ('ending' in result && this.suspending) {
       await trials.finish(trialId, { status: 'ERRORED', error: INTERRUPTED });

@@ -1,40 +1,83 @@
 /**
  * The Admin's side of one train worker process: starts it through the services
- * manager, answers its logs and reports, and runs trials on it.
+ * manager (sandboxed, seeing only its template, its dependencies and the job's
+ * two datasets), answers its logs and reports for the trial it runs and no
+ * other, and runs trials on it.
  */
-import * as Comlink from 'comlink';
 import { join } from 'node:path';
-import { ipcEndpoint } from '../../worker/ipc.ts';
-import { HOST_CHANNEL, WORKER_CHANNEL, type TrainHostApi, type TrainWorkerApi, type TrainWorkerSetup, type TrialOutcome } from '../../worker/train/protocol.ts';
-import type { ExitInfo, ManagedProcess, ServicesManager } from '../services/manager.ts';
+import { connect, serve, type Remote } from '../../common/ipc/calls.ts';
+import { HOST_CHANNEL, TRAIN_HOST_CALLS, TRAIN_WORKER_CALLS, WORKER_CHANNEL, type LogEntry, type TrainWorkerSetup, type TrialOutcome } from '../../common/protocols/train.ts';
+import type { ExitInfo, Limits } from '../../common/services/services.ts';
+import { withoutNul } from '../../common/without-nul.ts';
+import type { EarlyStopDecision } from '../../model/model.ts';
+import type { RecordedProcess, ServicesManager } from '../services/manager.ts';
 
 const WORKER_SCRIPT = join(import.meta.dir, '../../worker/train-worker.ts');
 
 export type TrialResult = TrialOutcome | { status: 'DIED'; error: string };
 
+/** What the sub-job does with a trial's logs and reports. */
+export interface TrialHost {
+  log(trialId: string, entry: LogEntry): void;
+  report(trialId: string, step: number, score: number | null): Promise<EarlyStopDecision>;
+}
+
+export interface TrainWorkerFiles {
+  template: string;
+  nodeModules: string;
+  className: string;
+  task: TrainWorkerSetup['task'];
+  train: string;
+  val: string;
+  trainArgs: TrainWorkerSetup['trainArgs'];
+}
+
 export class TrainWorkerHandle {
-  private constructor(private readonly process: ManagedProcess, private readonly api: Comlink.Remote<TrainWorkerApi>) {}
+  /** The trial it runs now: the only one it may log and report for. */
+  private current: string | null = null;
+
+  private constructor(private readonly process: RecordedProcess, private readonly api: Remote<typeof TRAIN_WORKER_CALLS>) {}
 
   get serviceId(): string {
     return this.process.serviceId;
   }
 
   get exited(): Promise<ExitInfo> {
-    return this.process.exited;
+    return this.process.wait();
   }
 
   /** Starts a worker and sets it up; throws the setup's error (the worker is then stopped). */
-  static async start(services: ServicesManager, setup: TrainWorkerSetup & { cwd: string; subTrainJobId: string }, host: TrainHostApi): Promise<TrainWorkerHandle> {
-    const process = await services.start({ kind: 'TRAIN_WORKER', cmd: [globalThis.process.execPath, WORKER_SCRIPT], cwd: setup.cwd, subTrainJobId: setup.subTrainJobId });
-    Comlink.expose(host, ipcEndpoint(process.child.port, HOST_CHANNEL));
-    const api = Comlink.wrap<TrainWorkerApi>(ipcEndpoint(process.child.port, WORKER_CHANNEL));
-    const handle = new TrainWorkerHandle(process, api);
-    const { cwd: _cwd, subTrainJobId: _sub, ...workerSetup } = setup;
-    const died = process.exited.then((info) => {
+  static async start(services: ServicesManager, options: { files: TrainWorkerFiles; subTrainJobId?: string; limits: Limits }, host: TrialHost): Promise<TrainWorkerHandle> {
+    const { files } = options;
+    const process = await services.start({
+      kind: 'TRAIN_WORKER', service: 'TRAIN_WORKER', labels: options.subTrainJobId ? { subTrainJobId: options.subTrainJobId } : {},
+      run: { script: WORKER_SCRIPT }, untrusted: true,
+      template: { file: files.template, nodeModules: files.nodeModules },
+      files: { train: files.train, val: files.val },
+      limits: options.limits,
+    });
+    const handle = new TrainWorkerHandle(process, connect(process.endpoint(WORKER_CHANNEL), TRAIN_WORKER_CALLS));
+    const mine = (trialId: string) => {
+      if (trialId !== handle.current) throw new Error(`trial ${trialId.slice(0, 64)} is not the trial this worker runs`);
+    };
+    serve(process.endpoint(HOST_CHANNEL), TRAIN_HOST_CALLS, {
+      log: (trialId, entry) => {
+        mine(trialId);
+        host.log(trialId, withoutNul(entry));
+      },
+      report: (trialId, step, score) => {
+        mine(trialId);
+        return host.report(trialId, step, score);
+      },
+    });
+    const died = process.wait().then((info) => {
       throw new Error(`the worker ${info.reason} while loading the template and datasets`);
     });
     try {
-      await Promise.race([api.setup(workerSetup), died]);
+      await Promise.race([
+        handle.api.setup({ templatePath: process.paths.template!, className: files.className, task: files.task, trainPath: process.paths.train!, valPath: process.paths.val!, trainArgs: files.trainArgs }),
+        died,
+      ]);
     } catch (error) {
       await process.stop();
       throw error;
@@ -43,10 +86,19 @@ export class TrainWorkerHandle {
     return handle;
   }
 
-  /** Runs one trial; a worker that dies meanwhile answers DIED with the reason. */
+  /** Runs one trial; a worker that dies meanwhile (or breaks the protocol) answers DIED with the reason. */
   async runTrial(trialId: string, knobs: Record<string, number | string | boolean>): Promise<TrialResult> {
-    const died = this.process.exited.then((info): TrialResult => ({ status: 'DIED', error: `the worker ${info.reason}` }));
-    return Promise.race([this.api.runTrial({ trialId, knobs }), died]);
+    this.current = trialId;
+    this.process.restartCpuClock();
+    const died = this.process.wait().then((info): TrialResult => ({ status: 'DIED', error: `the worker ${info.reason}` }));
+    try {
+      return withoutNul(await Promise.race([this.api.runTrial({ trialId, knobs }), died]));
+    } catch (error) {
+      await this.process.stop(0);
+      return { status: 'DIED', error: `the worker broke its protocol: ${(error as Error).message}` };
+    } finally {
+      this.current = null;
+    }
   }
 
   stop(graceMs?: number): Promise<ExitInfo> {

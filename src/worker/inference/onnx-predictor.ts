@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { readInputSpec } from '../../model/checks/onnx-parity.ts';
-import type { BatchOutput, InferenceBatch, Predictor } from './batch.ts';
+import type { BatchOutput, InferenceBatch } from '../../common/protocols/inference.ts';
+import type { Predictor } from './predictor.ts';
 
 /**
  * One onnxruntime-node session for one trial's ONNX file; a batch is one `run`.

@@ -4,8 +4,8 @@ import { InputError } from '../../model/errors.ts';
 import { decodeParams } from '../../model/params.ts';
 import type { Task } from '../../model/task.ts';
 import { loadTemplate } from '../../model/template.ts';
-import type { DeployedTrial } from '../../frontend/spec.ts';
-import type { BatchOutput, InferenceBatch, Predictor } from './batch.ts';
+import type { BatchOutput, InferenceBatch, WorkerTrial } from '../../common/protocols/inference.ts';
+import type { Predictor } from './predictor.ts';
 
 /**
  * A trial without ONNX: its template loaded with the trial's knobs and
@@ -16,7 +16,7 @@ import type { BatchOutput, InferenceBatch, Predictor } from './batch.ts';
  * const predictor = await templatePredictor(trial, 'TABULAR_CLASSIFICATION');
  * await predictor.predict({ kind: 'queries', queries: [[5.1, 3.5, 1.4, 0.2]] });
  */
-export async function templatePredictor(trial: DeployedTrial, task: Task): Promise<Predictor> {
+export async function templatePredictor(trial: WorkerTrial & { template: NonNullable<WorkerTrial['template']> }, task: Task): Promise<Predictor> {
   const Template = await loadTemplate(trial.template.path, trial.template.className, task);
   const model = new Template(trial.template.knobs);
   model.loadParameters(decodeParams(new Uint8Array(await readFile(trial.paramsPath))));
@@ -31,7 +31,7 @@ export async function templatePredictor(trial: DeployedTrial, task: Task): Promi
         } catch (err) {
           return { kind: 'error', status: 500, message: `the template's predictions are unusable: ${(err as Error).message}` };
         }
-        return { kind: 'predictions', predictions: predictions as unknown[] };
+        return { kind: 'predictions', predictions: predictions as (number | number[])[] };
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         return { kind: 'error', status: err instanceof InputError || (err as { status?: unknown })?.status === 400 ? 400 : 500, message };

@@ -1,22 +1,20 @@
 /**
- * comlink over Bun's IPC channel: the one adapter between the processes that the
- * Admin and the frontends start and the code running in them. Several comlink
- * channels share one IPC pipe (the host exposes an API to the worker and the
- * worker one to the host), so every message carries its channel's name.
+ * comlink over Bun's IPC channel: the one adapter between a managed process
+ * and the process that started it. Several comlink channels share one IPC
+ * pipe (each side may serve calls to the other), so every message carries
+ * its channel's name.
  *
- * Processes are spawned with `serialization: 'advanced'` so typed arrays cross as
- * binary; comlink's proxies (which need MessagePorts) do not cross processes, so
- * callbacks go through the other direction's channel instead.
+ * Processes are spawned with `serialization: 'advanced'` so typed arrays cross
+ * as binary; comlink's proxies (which need MessagePorts) do not cross processes,
+ * so callbacks go through the other direction's channel instead.
  *
  * @example
- * // host
- * const child = spawnIpc([process.execPath, 'worker.ts']);
- * const worker = Comlink.wrap<WorkerApi>(ipcEndpoint(child.port, 'worker'));
- * // worker.ts
+ * // the parent, through the services contract
+ * const worker = Comlink.wrap<WorkerApi>(managed.endpoint('worker'));
+ * // the child
  * Comlink.expose(api, ipcEndpoint(parentPort(), 'worker'));
  */
 import type { Endpoint } from 'comlink';
-import type { Subprocess } from 'bun';
 
 /** One end of an IPC pipe. */
 export interface IpcPort {
@@ -52,7 +50,8 @@ export function ipcEndpoint(port: IpcPort, channel: string): Endpoint {
   };
 }
 
-class Listeners {
+/** A set of message listeners, for the ports on either side. */
+export class Listeners {
   private readonly set = new Set<(message: unknown) => void>();
 
   add(listener: (message: unknown) => void): () => void {
@@ -72,43 +71,6 @@ export function parentPort(): IpcPort {
   const listeners = new Listeners();
   process.on('message', (message) => listeners.emit(message));
   return { send: (message) => void send(message), onMessage: (listener) => listeners.add(listener) };
-}
-
-export interface IpcChild {
-  process: Subprocess<'ignore', 'inherit' | 'pipe', 'inherit' | 'pipe'>;
-  port: IpcPort;
-}
-
-export interface SpawnIpcOptions {
-  cwd?: string;
-  env?: Record<string, string | undefined>;
-  stdout?: 'inherit' | 'pipe';
-  stderr?: 'inherit' | 'pipe';
-  onExit?: (code: number | null, signal: string | null) => void;
-}
-
-/** Starts a Bun subprocess with an IPC pipe using the advanced (structured clone) serialization. */
-export function spawnIpc(cmd: string[], options: SpawnIpcOptions = {}): IpcChild {
-  const listeners = new Listeners();
-  const child = Bun.spawn(cmd, {
-    cwd: options.cwd,
-    env: options.env,
-    stdin: 'ignore',
-    stdout: options.stdout ?? 'inherit',
-    stderr: options.stderr ?? 'inherit',
-    serialization: 'advanced',
-    ipc: (message) => listeners.emit(message),
-    onExit: (_proc, code, signal) => options.onExit?.(code, signal === null ? null : String(signal)),
-  });
-  return {
-    process: child,
-    port: {
-      send: (message) => {
-        if (!child.killed && child.exitCode === null) child.send(message);
-      },
-      onMessage: (listener) => listeners.add(listener),
-    },
-  };
 }
 
 /**

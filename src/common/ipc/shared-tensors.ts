@@ -1,13 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-/** Where a shared memory file is, and how it is cut into slots of FP32 values. */
-export interface SharedTensorsSpec {
-  path: string;
-  slots: number;
-  slotFloats: number;
-}
+import type { SharedTensorsSpec } from '../protocols/inference.ts';
 
 /**
  * Input tensors in memory that a frontend and one of its inference workers

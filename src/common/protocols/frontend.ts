@@ -1,0 +1,122 @@
+/**
+ * What the Admin and a query frontend say to each other: what the frontend is
+ * to serve (the job, where to listen, the queue, the deployed trials, the
+ * batching, deadline and worker settings), the calls the frontend answers,
+ * and the calls by which it records its inference workers with the Admin.
+ */
+import { Type } from '@sinclair/typebox';
+import type { CallList, Handlers } from '../ipc/calls.ts';
+import type { Limits } from '../services/services.ts';
+import type { Task } from '../../model/task.ts';
+import { TrialIdSchema } from './values.ts';
+
+export const FRONTEND_CHANNEL = 'frontend';
+export const FRONTEND_HOST_CHANNEL = 'frontend-host';
+
+export interface DeployedTrial {
+  trialId: string;
+  /** Path of the trial's ONNX file, when the template exported one: served by onnxruntime-node. */
+  onnxPath?: string;
+  /**
+   * Otherwise the template's own predict: its file, the `node_modules` folder where its imports
+   * (`rafiki/model` and its dependencies) resolve, its class and knobs, and the SDK-format parameters file.
+   */
+  template: { path: string; nodeModules: string; className: string; knobs: Record<string, number | string | boolean> };
+  paramsPath: string;
+  classes: string[];          // [] for regression
+}
+
+/** How the batcher sizes batches; see batch-policy.ts. */
+export type BatchPolicySpec = { kind: 'fixed' } | { kind: 'aimd'; targetMs?: number };
+
+export interface FrontendSpec {
+  jobId: string; app: string; appVersion: number;
+  task: Task;
+  host: string; port: number;                 // 0: a free port
+  tls?: { certPath: string; keyPath: string };
+  redisUrl?: string;                          // unset: the in-process queue
+  trials: DeployedTrial[];
+  replicasPerTrial: number;                   // REPLICA_COUNT, default 1
+  maxBatchSize: number;                       // default 64
+  maxQueueDelayMs: number;                    // default 2
+  deadlineMs: number;                         // default 1000
+  maxBodyBytes: number;                       // default 4 MiB
+  onnxThreads: number;                        // intra-op threads, default 1
+  /** A batch a worker has not answered in this long is answered with an error, and the worker started again. */
+  batchTimeoutMs: number;                     // default 10 s
+  /** Whether inference workers run in the sandbox (the Admin's RAFIKI_SANDBOX). */
+  sandbox: boolean;
+  /** Limits of each inference worker's process tree. */
+  workerLimits: Limits;
+  /** Optional: default AIMD with a target of a quarter of `deadlineMs`. */
+  batchPolicy?: BatchPolicySpec;
+}
+
+export const FRONTEND_DEFAULTS = {
+  replicasPerTrial: 1,
+  maxBatchSize: 64,
+  maxQueueDelayMs: 2,
+  deadlineMs: 1000,
+  maxBodyBytes: 4 * 1024 * 1024,
+  onnxThreads: 1,
+  batchTimeoutMs: 10_000,
+} as const;
+
+/**
+ * Throws naming the first field that cannot work, so that a bad spec fails the
+ * start instead of the first query.
+ *
+ * @example
+ * checkSpec({ ...FRONTEND_DEFAULTS, jobId: 'j1', app: 'iris', appVersion: 1, task: 'TABULAR_CLASSIFICATION', host: '127.0.0.1', port: 0, trials });
+ */
+export function checkSpec(spec: FrontendSpec): void {
+  if (spec.trials.length === 0) throw new Error('an inference job needs at least one trial, got none');
+  const positive = ['replicasPerTrial', 'maxBatchSize', 'deadlineMs', 'maxBodyBytes', 'onnxThreads', 'batchTimeoutMs'] as const;
+  for (const field of positive) {
+    if (!Number.isInteger(spec[field]) || spec[field] < 1) throw new Error(`${field} must be a positive integer, got ${spec[field]}`);
+  }
+  if (!(spec.maxQueueDelayMs >= 0)) throw new Error(`maxQueueDelayMs cannot be negative, got ${spec.maxQueueDelayMs}`);
+  if (!Number.isInteger(spec.port) || spec.port < 0 || spec.port > 65535) throw new Error(`port must be 0–65535, got ${spec.port}`);
+  const regression = spec.task === 'TABULAR_REGRESSION';
+  for (const trial of spec.trials) {
+    if (regression !== (trial.classes.length === 0)) {
+      throw new Error(`trial ${trial.trialId} has ${trial.classes.length} classes, which does not fit ${spec.task}`);
+    }
+  }
+}
+
+export interface FrontendStats {
+  port: number;
+  inFlight: number;
+  accepting: boolean;
+  /** Batch size → how many batches had it. */
+  batchSizes: Record<number, number>;
+  /** Batches tried again because their worker died under them. */
+  retriedBatches: number;
+  workers: { trialId: string; pid: number | undefined; restarts: number }[];
+  /** Pids of the workers predicting a batch right now. */
+  busyWorkers: number[];
+}
+
+/** What the frontend's process answers its parent on FRONTEND_CHANNEL. */
+export interface FrontendApi {
+  /** Starts serving; resolves when ready (workers loaded, port listening). */
+  start(spec: FrontendSpec): Promise<{ port: number }>;
+  /** Answers what is in flight, answers new queries 503 meanwhile, ends the workers and the listener. */
+  stop(): Promise<void>;
+  stats(): FrontendStats | null;
+}
+
+const ServiceIdSchema = Type.String({ minLength: 1, maxLength: 64 });
+
+/** What the frontend tells the Admin on FRONTEND_HOST_CHANNEL, so that its workers are in the services table. */
+export const FRONTEND_HOST_CALLS = {
+  /** A worker of the trial was started; answers its service's id. */
+  workerStarted: { args: Type.Tuple([TrialIdSchema, Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])]), result: ServiceIdSchema },
+  /** It loaded its trial and takes batches. */
+  workerReady: { args: Type.Tuple([ServiceIdSchema]), result: Type.Undefined() },
+  /** It ended: on request, or for `reason`. */
+  workerEnded: { args: Type.Tuple([ServiceIdSchema, Type.Object({ requested: Type.Boolean(), reason: Type.String({ maxLength: 1000 }) })]), result: Type.Undefined() },
+} satisfies CallList;
+
+export type FrontendHostApi = Handlers<typeof FRONTEND_HOST_CALLS>;

@@ -1,0 +1,110 @@
+/**
+ * What a process and all its descendants use, read from /proc: resident
+ * memory summed over the tree, its processes, and its CPU time (the live
+ * processes' own and what they collected from children that ended). One scan
+ * of /proc serves every tree asked about in the same tick. Where /proc is
+ * missing (not Linux) trees read as empty and no limit can be kept.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Usage } from './services.ts';
+
+const PAGE_BYTES = 4096;
+const CLOCK_TICKS = 100;
+
+interface Stat { pid: number; ppid: number; cpuTicks: number; rssPages: number }
+
+function readStat(pid: number): Stat | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // The command name is in parentheses and may hold spaces and parentheses itself.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    const num = (i: number) => Number(fields[i]);
+    return { pid, ppid: num(1), cpuTicks: num(11) + num(12) + num(13) + num(14), rssPages: num(21) };
+  } catch {
+    return null;
+  }
+}
+
+/** A snapshot of every process's parent, for finding trees. */
+export class ProcessTable {
+  private readonly stats = new Map<number, Stat>();
+  private readonly children = new Map<number, number[]>();
+
+  static read(): ProcessTable {
+    const table = new ProcessTable();
+    let names: string[] = [];
+    try {
+      names = readdirSync('/proc');
+    } catch {
+      return table;
+    }
+    for (const name of names) {
+      const pid = Number(name);
+      if (!Number.isInteger(pid)) continue;
+      const stat = readStat(pid);
+      if (!stat) continue;
+      table.stats.set(pid, stat);
+      const siblings = table.children.get(stat.ppid);
+      if (siblings) siblings.push(pid);
+      else table.children.set(stat.ppid, [pid]);
+    }
+    return table;
+  }
+
+  /** The pids of `root` and all its descendants that were alive at the snapshot. */
+  tree(root: number): number[] {
+    if (!this.stats.has(root)) return [];
+    const pids = [root];
+    for (let i = 0; i < pids.length; i++) pids.push(...(this.children.get(pids[i]!) ?? []));
+    return pids;
+  }
+
+  usage(root: number): Usage & { pids: number[] } {
+    const pids = this.tree(root);
+    let rss = 0;
+    let ticks = 0;
+    for (const pid of pids) {
+      const stat = this.stats.get(pid)!;
+      rss += stat.rssPages;
+      ticks += stat.cpuTicks;
+    }
+    return { pids, processes: pids.length, memoryBytes: rss * PAGE_BYTES, cpuSeconds: ticks / CLOCK_TICKS };
+  }
+}
+
+/**
+ * Calls each watcher with a fresh table every `everyMs` while any is
+ * registered: one /proc scan per tick, however many processes are watched.
+ */
+export class TreeWatch {
+  private readonly watchers = new Set<(table: ProcessTable) => void>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(private readonly everyMs: number) {}
+
+  add(watcher: (table: ProcessTable) => void): () => void {
+    this.watchers.add(watcher);
+    this.timer ??= setInterval(() => this.tick(), this.everyMs);
+    return () => {
+      this.watchers.delete(watcher);
+      if (this.watchers.size === 0 && this.timer) {
+        clearInterval(this.timer);
+        this.timer = null;
+      }
+    };
+  }
+
+  private tick(): void {
+    const table = ProcessTable.read();
+    for (const watcher of this.watchers) watcher(table);
+  }
+}
+
+/** SIGKILLs every process of the tree, leaves first, so that none is re-parented away first. */
+export function killTree(table: ProcessTable, root: number): void {
+  for (const pid of table.tree(root).reverse()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
+}
