@@ -178,6 +178,11 @@ describe('train job faults and bad input', () => {
     expect(job.status).toBe('STOPPED');
     const errored = (await client.getTrials('throws')).filter((x) => x.model_name === 'throws');
     expect(errored.every((x) => x.status === 'ERRORED' && x.error === 'this template always fails')).toBe(true);
+    // Its owner finds where it failed in the trial's logs: the template's stack, as its sandbox names its file.
+    const { messages } = await client.getTrialLogs(errored[0]!.id);
+    const stack = messages.find((m) => m.message.startsWith('Error: this template always fails'))?.message;
+    expect(stack).toMatch(/\n\s+at .*train/);
+    expect(stack).not.toContain(t.backend.dataDir);
   });
 
   test('a template that hangs: the time budget ends it', async () => {

@@ -35,10 +35,12 @@ function contextFor(host: Comlink.Remote<TrainHostApi>, trialId: string, stopped
   };
 }
 
-const MAX_ERROR_CHARS = 19_000;
+const MAX_ERROR_CHARS = 10_000;
 
-function message(error: unknown): string {
-  return (error instanceof Error ? error.message || error.name : String(error)).slice(0, MAX_ERROR_CHARS);
+function errored(error: unknown): Extract<TrialOutcome, { status: 'ERRORED' }> {
+  const message = (error instanceof Error ? error.message || error.name : String(error)).slice(0, MAX_ERROR_CHARS);
+  const stack = error instanceof Error && typeof error.stack === 'string' ? error.stack.slice(0, MAX_ERROR_CHARS) : undefined;
+  return { status: 'ERRORED', error: message, ...(stack ? { stack } : {}) };
 }
 
 export function trainWorker(host: Comlink.Remote<TrainHostApi>): TrainWorkerApi {
@@ -64,7 +66,7 @@ export function trainWorker(host: Comlink.Remote<TrainHostApi>): TrainWorkerApi 
         const onnx = typeof model.toOnnx === 'function' ? model.toOnnx() : null;
         return { status: stopped.value ? 'TERMINATED' : 'COMPLETED', score, params, onnx };
       } catch (error) {
-        return { status: 'ERRORED', error: message(error) };
+        return errored(error);
       }
     },
   };

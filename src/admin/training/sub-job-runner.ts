@@ -196,6 +196,10 @@ export class SubJobRunner {
 
   private async record(trialId: string, trialNo: number, result: Awaited<ReturnType<SubJobRunner['runWithLimits']>>): Promise<void> {
     const trials = this.deps.store.trials;
+    // Where the template failed, for its owner (the logs are the owner's): its stack, with the sandbox's paths.
+    if (!('ending' in result) && result.status === 'ERRORED' && result.stack) {
+      this.logs.add(trialId, { kind: 'MESSAGE', time: new Date().toISOString(), message: result.stack });
+    }
     await this.logs.end(trialId);
     let score: number | null = null;
     if ('ending' in result && this.suspending) {

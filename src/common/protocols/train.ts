@@ -44,7 +44,8 @@ const Artifact = Type.Uint8Array({ maxByteLength: MAX_ARTIFACT_BYTES });
 export const TrialOutcomeSchema = Type.Union([
   /** TERMINATED: the Advisor stopped it early; it was still evaluated and saved. */
   Type.Object({ status: Type.Union([Type.Literal('COMPLETED'), Type.Literal('TERMINATED')]), score: Type.Number(), params: Artifact, onnx: Type.Union([Artifact, Type.Null()]) }),
-  Type.Object({ status: Type.Literal('ERRORED'), error: Type.String({ maxLength: MAX_MESSAGE_CHARS * 2 }) }),
+  /** The template's error, and its stack where it has one. */
+  Type.Object({ status: Type.Literal('ERRORED'), error: Type.String({ maxLength: MAX_MESSAGE_CHARS }), stack: Type.Optional(Type.String({ maxLength: MAX_MESSAGE_CHARS })) }),
 ]);
 export type TrialOutcome = Static<typeof TrialOutcomeSchema>;
 
