@@ -6,7 +6,8 @@
  */
 import * as Comlink from 'comlink';
 import { exitWithParent, ipcEndpoint, parentPort } from '../common/ipc/channel.ts';
-import { CHECK_CHANNEL, type CheckApi, type CheckedDataset } from '../common/protocols/check.ts';
+import { CHECK_CHANNEL } from '../common/protocols/channels.ts';
+import type { CheckApi, CheckedDataset } from '../common/protocols/check.ts';
 import { describeDataset } from '../model/datasets/describe.ts';
 import { loadTemplate } from '../model/template.ts';
 

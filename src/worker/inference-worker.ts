@@ -7,7 +7,8 @@
  */
 import * as Comlink from 'comlink';
 import { exitWithParent, ipcEndpoint, parentPort } from '../common/ipc/channel.ts';
-import { INFERENCE_CHANNEL, type InferenceBatch, type InferenceWorkerApi } from '../common/protocols/inference.ts';
+import { INFERENCE_CHANNEL } from '../common/protocols/channels.ts';
+import type { InferenceBatch, InferenceWorkerApi } from '../common/protocols/inference.ts';
 import { onnxPredictor } from './inference/onnx-predictor.ts';
 import type { Predictor } from './inference/predictor.ts';
 import { SharedTensors } from '../common/ipc/shared-tensors.ts';
@@ -23,7 +24,6 @@ const api: InferenceWorkerApi = {
     if (trial.onnxPath) predictor = await onnxPredictor(trial.onnxPath, { threads: options.onnxThreads, classes: trial.classes.length });
     else if (trial.template) predictor = await templatePredictor({ ...trial, template: trial.template }, options.task);
     else throw new Error(`trial ${trial.trialId} has neither ONNX nor a template`);
-    return { input: predictor.input };
   },
   async attach(spec) {
     shared = SharedTensors.attach(spec);

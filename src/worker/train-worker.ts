@@ -12,7 +12,8 @@ import type { ModelClass, TrainContext } from '../model/model.ts';
 import { encodeParams } from '../model/params.ts';
 import { loadTemplate } from '../model/template.ts';
 import { exitWithParent, ipcEndpoint, parentPort } from '../common/ipc/channel.ts';
-import { HOST_CHANNEL, WORKER_CHANNEL, type TrainHostApi, type TrainWorkerApi, type TrainWorkerSetup, type TrialOutcome } from '../common/protocols/train.ts';
+import { HOST_CHANNEL, WORKER_CHANNEL } from '../common/protocols/channels.ts';
+import type { TrainHostApi, TrainWorkerApi, TrainWorkerSetup, TrialOutcome } from '../common/protocols/train.ts';
 
 interface Loaded { template: ModelClass; train: Dataset; val: Dataset }
 

@@ -7,7 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { CallList, Handlers } from '../ipc/calls.ts';
 import { TaskSchema } from './values.ts';
 
-export const CHECK_CHANNEL = 'check';
+export { CHECK_CHANNEL } from './channels.ts';
 
 const Text = Type.String({ maxLength: 10_000 });
 const Range = Type.Object({ min: Type.Integer({ minimum: 0 }), max: Type.Integer({ minimum: 0 }) });

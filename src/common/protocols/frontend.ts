@@ -10,8 +10,7 @@ import type { Limits } from '../services/services.ts';
 import type { Task } from '../../model/task.ts';
 import { TrialIdSchema } from './values.ts';
 
-export const FRONTEND_CHANNEL = 'frontend';
-export const FRONTEND_HOST_CHANNEL = 'frontend-host';
+export { FRONTEND_CHANNEL, FRONTEND_HOST_CHANNEL } from './channels.ts';
 
 export interface DeployedTrial {
   trialId: string;

@@ -10,7 +10,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Float32ArraySchema, type CallList, type Handlers } from '../ipc/calls.ts';
 import { KnobsSchema, TaskSchema, TrialIdSchema } from './values.ts';
 
-export const INFERENCE_CHANNEL = 'inference';
+export { INFERENCE_CHANNEL } from './channels.ts';
 
 const Dims = Type.Array(Type.Integer({ minimum: 0, maximum: 1 << 30 }), { minItems: 1, maxItems: 8 });
 const MAX_MESSAGE_CHARS = 10_000;
@@ -53,14 +53,9 @@ export const BatchOutputSchema = Type.Union([
 ]);
 export type BatchOutput = Static<typeof BatchOutputSchema>;
 
-export const OnnxInputSpecSchema = Type.Union([
-  Type.Object({ kind: Type.Literal('tabular'), columns: Type.Array(Type.Object({ name: Type.String(), categories: Type.Union([Type.Array(Type.String()), Type.Null()]) })) }),
-  Type.Object({ kind: Type.Literal('image'), height: Type.Integer({ minimum: 1 }), width: Type.Integer({ minimum: 1 }), channels: Type.Union([Type.Literal(1), Type.Literal(3)]) }),
-]);
-
 export const INFERENCE_WORKER_CALLS = {
-  /** Loads the trial; answers its ONNX input spec, or null when the template predicts itself. */
-  load: { args: Type.Tuple([WorkerTrialSchema, LoadOptionsSchema]), result: Type.Object({ input: Type.Union([OnnxInputSpecSchema, Type.Null()]) }) },
+  /** Loads the trial. (Its ONNX input spec the frontend reads itself, before it starts the worker.) */
+  load: { args: Type.Tuple([WorkerTrialSchema, LoadOptionsSchema]), result: Type.Undefined() },
   /** Maps the frontend's shared memory for this worker's `shared` batches. */
   attach: { args: Type.Tuple([SharedTensorsSpecSchema]), result: Type.Undefined() },
   predict: { args: Type.Tuple([InferenceBatchSchema]), result: BatchOutputSchema },

@@ -9,9 +9,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { CallList, Handlers } from '../ipc/calls.ts';
 import { KnobsSchema, TaskSchema, TrialIdSchema } from './values.ts';
 
-/** The channel the worker serves (TRAIN_WORKER_CALLS) and the one the Admin serves (TRAIN_HOST_CALLS). */
-export const WORKER_CHANNEL = 'worker';
-export const HOST_CHANNEL = 'host';
+export { HOST_CHANNEL, WORKER_CHANNEL } from './channels.ts';
 
 const MAX_MESSAGE_CHARS = 10_000;
 const MAX_METRICS = 100;

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { readInputSpec } from '../../model/checks/onnx-parity.ts';
 import type { BatchOutput, InferenceBatch } from '../../common/protocols/inference.ts';
 import type { Predictor } from './predictor.ts';
 
@@ -13,14 +12,12 @@ import type { Predictor } from './predictor.ts';
  */
 export async function onnxPredictor(path: string, { threads, classes }: { threads: number; classes: number }): Promise<Predictor> {
   const bytes = new Uint8Array(await readFile(path));
-  const input = readInputSpec(bytes);
   const ort = await import('onnxruntime-node');
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential' });
   const inputName = session.inputNames[0];
   const outputName = session.outputNames[0];
   if (inputName === undefined || outputName === undefined) throw new Error(`${path} has no input or no output`);
   return {
-    input,
     async predict(batch: InferenceBatch): Promise<BatchOutput> {
       if (batch.kind !== 'tensor') throw new Error('an ONNX trial takes tensor batches');
       const result = await session.run({ [inputName]: new ort.Tensor('float32', batch.data, batch.dims) });

@@ -21,7 +21,6 @@ export async function templatePredictor(trial: WorkerTrial & { template: NonNull
   const model = new Template(trial.template.knobs);
   model.loadParameters(decodeParams(new Uint8Array(await readFile(trial.paramsPath))));
   return {
-    input: null,
     async predict(batch: InferenceBatch): Promise<BatchOutput> {
       if (batch.kind !== 'queries') throw new Error('a template trial takes raw queries');
       try {
