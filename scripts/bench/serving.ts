@@ -50,6 +50,9 @@ const { values: args } = parseArgs({
 /** Linux's clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
 const CLOCK_TICKS = Number(Bun.spawnSync(['getconf', 'CLK_TCK']).stdout.toString().trim()) || 100;
 
+/** Whether (c) and (d) can run their workers in the sandbox here. */
+const sandboxWorks = (await bubblewrapProblem()) === null;
+
 if (args.serve) await serve(args.serve, args.model!);
 else await main();
 
@@ -171,9 +174,6 @@ async function startServer(name: string, modelPath: string): Promise<Server> {
 }
 
 /** CPU seconds (user + system) a process has used so far; NaN where /proc is not there. */
-/** Whether (c) and (d) can run their workers in the sandbox here. */
-const sandboxWorks = (await bubblewrapProblem()) === null;
-
 function cpuSeconds(pid: number, role: string): number {
   // A worker may be a sandbox: its CPU is its whole tree's.
   if (role === 'workers') return ProcessTable.read().usage(pid).cpuSeconds;
