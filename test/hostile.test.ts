@@ -65,11 +65,13 @@ for (const backendName of backendNames) {
       const victims = await victim.createDataset({ name: 'private', task: TASK, file: new TextEncoder().encode(`note,label\n${marker},a\nother,b\n`) });
       attacker = new Client({ adminUrl: t.admin.url });
       await attacker.login('attacker@rafiki', 'a-password-1');
-      secrets = [readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim(), 'superadmin-password', 'a-password-1', marker, ...(t.backend.databaseUrl ? [t.backend.databaseUrl] : [])];
+      // The signing key's base64 body: a leak of it need not carry the PEM's header.
+      const signingKey = readFileSync(join(dataDir, 'jwt-private-key.pem'), 'utf8').split('\n').filter((line) => line && !line.startsWith('-----')).join('');
+      secrets = [signingKey, 'superadmin-password', 'a-password-1', marker, ...(t.backend.databaseUrl ? [t.backend.databaseUrl] : [])];
       targets = {
-        read: [join(dataDir, 'jwt-secret'), join(dataDir, 'superadmin.json'), dataDir, join(dataDir, 'db'), join(dataDir, 'datasets', victims.sha256.slice(0, 2), victims.sha256),
+        read: [join(dataDir, 'jwt-private-key.pem'), join(dataDir, 'superadmin.json'), dataDir, join(dataDir, 'db'), join(dataDir, 'datasets', victims.sha256.slice(0, 2), victims.sha256),
           '/proc/1/environ', `/proc/${process.pid}/environ`, `/proc/${process.pid}/cmdline`, '/etc/shadow'],
-        write: [join(ROOT, 'src/backdoor.ts'), join(dataDir, 'backdoor.ts'), join(dataDir, 'jwt-secret')],
+        write: [join(ROOT, 'src/backdoor.ts'), join(dataDir, 'backdoor.ts'), join(dataDir, 'jwt-private-key.pem')],
         ports: [t.admin.port, 5432, 6379],
         marker: `rafiki-hostile-${crypto.randomUUID()}`,
         throwAtImport: false,
@@ -141,7 +143,7 @@ for (const backendName of backendNames) {
 
     test("afterwards the Admin's state is unchanged: no file written, no object changed, no user changed", async () => {
       for (const path of targets.write.slice(0, 2)) expect(existsSync(path)).toBe(false);
-      expect(readFileSync(join(t.backend.dataDir, 'jwt-secret'), 'utf8').trim()).toBe(secrets[0]!);
+      expect(readFileSync(join(t.backend.dataDir, 'jwt-private-key.pem'), 'utf8')).toContain(secrets[0]!);
       expect(({} as Record<string, unknown>).hostile).toBeUndefined();
       expect(JSON.stringify((await t.superadmin.getUsers()).map((u) => [u.email, u.user_type]))).toBe(usersBefore);
     });

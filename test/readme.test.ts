@@ -83,8 +83,9 @@ describe('README', () => {
     const developer = new Client({ adminUrl: stack.admin.url });
     await developer.login('dev@example.com', 'a long password');
     const job = await developer.getRunningInferenceJob('iris');
-    const curl = await bash(block('--http2-prior-knowledge'), { cwd: ROOT, env: { PREDICTOR: job.predictor_host! } });
+    const curl = await bash(block('--http2-prior-knowledge').replaceAll('http://localhost:3000', stack.admin.url), { cwd: ROOT, env: { PREDICTOR: job.predictor_host! } });
     expect(curl.code).toBe(0);
+    expect(curl.stdout).toContain('{"ready":true}');
     expect(curl.stdout).toContain('"prediction":[');
     expect(curl.stdout).toContain('"name":"iris"');
     expect(curl.stdout).toMatch(/^# HELP /m);

@@ -23,7 +23,7 @@ for (const backendName of backendNames) {
         RAFIKI_ADMIN_PORT: '0',
         DATABASE_URL: backend.databaseUrl,
         RAFIKI_SUPERADMIN_PASSWORD: undefined,
-        RAFIKI_JWT_SECRET: undefined,
+        RAFIKI_JWT_PRIVATE_KEY: undefined,
       });
       const [, url] = await child.waitFor(/Rafiki Admin\s+(http:\/\/\S+)/);
       await child.waitFor(/Superadmin\s+.*\n/);
@@ -41,7 +41,7 @@ for (const backendName of backendNames) {
       const credentialsPath = join(backend.dataDir, 'superadmin.json');
       expect(first.child.output()).toContain(credentialsPath);
       expect(statSync(credentialsPath).mode & 0o777).toBe(0o600);
-      expect(statSync(join(backend.dataDir, 'jwt-secret')).mode & 0o777).toBe(0o600);
+      expect(statSync(join(backend.dataDir, 'jwt-private-key.pem')).mode & 0o777).toBe(0o600);
       const { email, password } = JSON.parse(readFileSync(credentialsPath, 'utf8'));
       const client = new Client({ adminUrl: first.url });
       await client.login(email, password);

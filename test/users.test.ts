@@ -1,17 +1,17 @@
 /** /tokens and /users over HTTP, on every store backend: the role matrix and every bad input. */
 import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from 'bun:test';
-import { SignJWT } from 'jose';
+import { generateKeyPair, importPKCS8, SignJWT } from 'jose';
 import { USER_TYPES, type UserType } from '../src/common/domain.ts';
 import { Client } from '../src/client/index.ts';
 import { backendNames } from './support/databases.ts';
 import { startTestAdmin, type TestAdmin } from './support/admin.ts';
 import { failure } from './support/errors.ts';
 import { sandboxProblem } from './support/services.ts';
+import { TEST_KEYS, testToken } from './support/tokens.ts';
 
 // Real servers and subprocesses on 2 busy cores: more than the default 5 s.
 setDefaultTimeout(60_000);
 
-const JWT_SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
 const PASSWORD = 'correct horse battery';
 
 for (const backendName of backendNames) {
@@ -41,7 +41,7 @@ for (const backendName of backendNames) {
 
 
     beforeAll(async () => {
-      t = await startTestAdmin(backendName, { RAFIKI_JWT_SECRET: JWT_SECRET, RAFIKI_MAX_BODY_KB: '16' });
+      t = await startTestAdmin(backendName, { RAFIKI_JWT_PRIVATE_KEY: TEST_KEYS.privateKeyPem, RAFIKI_MAX_BODY_KB: '16' });
       url = t.admin.url;
       as.SUPERADMIN = t.superadmin;
       for (const type of USER_TYPES.filter((u) => u !== 'SUPERADMIN')) as[type] = (await makeUser(type)).client;
@@ -138,12 +138,19 @@ for (const backendName of backendNames) {
       expect((await failure(new Client({ adminUrl: url }).login('nobody@example.com', PASSWORD))).status).toBe(401);
       const missing = await call('GET', '/users');
       expect(missing.body.error.message).toContain('missing bearer token');
-      const forged = await new SignJWT({ user_type: 'SUPERADMIN' }).setProtectedHeader({ alg: 'HS256' })
-        .setSubject(t.superadmin.getCurrentUser().id).setExpirationTime('1h').sign(new TextEncoder().encode('another secret, also long enough to sign'));
-      expect((await call('GET', '/users', { token: forged })).body.error).toEqual({ code: 'UNAUTHORIZED', message: 'invalid token: log in again (POST /tokens)' });
-      const expired = await new SignJWT({ user_type: 'SUPERADMIN' }).setProtectedHeader({ alg: 'HS256' })
-        .setSubject(t.superadmin.getCurrentUser().id).setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
-        .setExpirationTime(Math.floor(Date.now() / 1000) - 3600).sign(new TextEncoder().encode(JWT_SECRET));
+      const superadminId = t.superadmin.getCurrentUser().id;
+      expect((await call('GET', '/users', { token: await testToken(superadminId, 'SUPERADMIN') })).status).toBe(200);
+      const invalid = { code: 'UNAUTHORIZED', message: 'invalid token: log in again (POST /tokens)' };
+      const forged = await testToken(superadminId, 'SUPERADMIN', { privateKey: (await generateKeyPair('EdDSA')).privateKey });
+      expect((await call('GET', '/users', { token: forged })).body.error).toEqual(invalid);
+      // The public key as an HS256 secret (the algorithm confusion attack), and a token that never expires.
+      const confused = await new SignJWT({ user_type: 'SUPERADMIN' }).setProtectedHeader({ alg: 'HS256' }).setSubject(superadminId)
+        .setExpirationTime('1h').sign(new TextEncoder().encode(TEST_KEYS.publicKeyPem));
+      expect((await call('GET', '/users', { token: confused })).body.error).toEqual(invalid);
+      const forever = await new SignJWT({ user_type: 'SUPERADMIN' }).setProtectedHeader({ alg: 'EdDSA' }).setSubject(superadminId)
+        .sign(await importPKCS8(TEST_KEYS.privateKeyPem, 'EdDSA'));
+      expect((await call('GET', '/users', { token: forever })).body.error).toEqual(invalid);
+      const expired = await testToken(superadminId, 'SUPERADMIN', { expiresAt: Math.floor(Date.now() / 1000) - 3600 });
       const late = await call('GET', '/users', { token: expired });
       expect([late.status, late.body.error.message]).toEqual([401, 'token expired: log in again (POST /tokens)']);
       expect((await call('GET', '/users', { token: 'not.a.jwt' })).status).toBe(401);

@@ -33,6 +33,7 @@ import { ProcessTable } from '../../src/common/services/process-tree.ts';
 import { unsandboxed } from '../../src/common/services/sandbox.ts';
 import { imageQueriesToTensor } from '../../src/model/queries/image.ts';
 import { createNetwork } from '../../src/model/nn/index.ts';
+import { TEST_KEYS, testToken } from '../../test/support/tokens.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -49,6 +50,9 @@ const { values: args } = parseArgs({
 
 /** Linux's clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
 const CLOCK_TICKS = Number(Bun.spawnSync(['getconf', 'CLK_TCK']).stdout.toString().trim()) || 100;
+
+/** An app user's token of the tests' key, which the frontends here trust. */
+const TOKEN = testToken('bench-user', 'APP_USER');
 
 /** Whether (c) and (d) can run their workers in the sandbox here. */
 const sandboxWorks = (await bubblewrapProblem()) === null;
@@ -157,6 +161,7 @@ async function startServer(name: string, modelPath: string): Promise<Server> {
     ...FRONTEND_DEFAULTS, jobId: `bench-${crypto.randomUUID().slice(0, 8)}`, app: 'mnist', appVersion: 1, task: 'IMAGE_CLASSIFICATION',
     host: '127.0.0.1', port: 0, redisUrl, deadlineMs: 5000, replicasPerTrial: Number(args.replicas),
     sandbox: name !== 'rafiki-unsandboxed' && sandboxWorks, workerLimits: { memoryBytes: 2 * 1024 ** 3, processes: 32 },
+    auth: { publicKey: TEST_KEYS.publicKeyPem, ownerId: 'bench', banned: [] },
     trials: [{ trialId: 'mlp', onnxPath: modelPath, template: { path: '', nodeModules: '', className: '', knobs: {} }, paramsPath: '', classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] }],
   });
   return {
@@ -191,7 +196,8 @@ async function run(server: Server, bodyPath: string, dir: string, requests: numb
   const before = (await server.batchSizes?.()) ?? {};
   const processes = await server.processes();
   const cpuBefore = processes.map(({ pid, role }) => cpuSeconds(pid, role));
-  const h2load = Bun.spawn(['h2load', '-n', String(requests), ...load, '-d', bodyPath, '-H', 'content-type: application/json', '--log-file', log, `http://127.0.0.1:${server.port}/predict`], { stdout: 'pipe', stderr: 'pipe' });
+  // Every server gets the same request, with an app user's token: Rafiki's frontend checks it, the baselines ignore it.
+  const h2load = Bun.spawn(['h2load', '-n', String(requests), ...load, '-d', bodyPath, '-H', 'content-type: application/json', '-H', `authorization: Bearer ${await TOKEN}`, '--log-file', log, `http://127.0.0.1:${server.port}/predict`], { stdout: 'pipe', stderr: 'pipe' });
   const out = await new Response(h2load.stdout).text();
   await h2load.exited;
   const rps = Number(/finished in [^,]+, ([\d.]+) req\/s/.exec(out)?.[1] ?? NaN);

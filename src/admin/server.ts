@@ -5,7 +5,7 @@
 import type { Config } from '../common/config.ts';
 import { join } from 'node:path';
 import { createAdminApp } from './app.ts';
-import { jwtSecret } from './auth/secrets.ts';
+import { signingKeys } from './auth/secrets.ts';
 import { TokenIssuer } from './auth/tokens.ts';
 import { ensureSuperadmin, type SuperadminOutcome } from './bootstrap.ts';
 import { ensureBuiltinModels } from './builtin-models.ts';
@@ -41,13 +41,13 @@ export async function startAdmin(config: Config): Promise<RunningAdmin> {
   const store = await openStore({ url: config.databaseUrl, dataDir: config.dataDir });
   try {
     const superadmin = await ensureSuperadmin(store, config);
-    const tokens = new TokenIssuer(jwtSecret(config.dataDir, config.jwtSecret), config.tokenTtlSeconds);
+    const tokens = await TokenIssuer.create(signingKeys(config.dataDir, config.jwtPrivateKey), config.tokenTtlSeconds);
     const blobs = new BlobStore(join(config.dataDir, 'datasets'));
     const services = new ServicesManager(new LocalServices({ sandbox }), store.services, { host: config.publicHost });
     const templates = new TemplateFiles(join(config.dataDir, 'templates'), { services, limits: installLimits(config) });
     const advisor = config.advisorUrl ? httpAdvisor(config.advisorUrl) : localAdvisor(new SessionStore());
     const training = new TrainingManager({ store, advisor, services, templates, blobs, workerLimits: trainWorkerLimits(config) });
-    const inference = new InferenceManager({ store, services, templates, config });
+    const inference = new InferenceManager({ store, services, templates, config, tokens });
     const deps = { store, tokens, config, blobs, templates, advisor, services, training, inference };
     if (config.builtinModels) {
       const superadminUser = await store.users.byEmail(config.superadminEmail);

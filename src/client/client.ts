@@ -226,7 +226,7 @@ export class Client {
 
   private predictor(host: string): Predictor {
     let predictor = this.predictors.get(host);
-    if (!predictor) this.predictors.set(host, (predictor = new Predictor(host)));
+    if (!predictor) this.predictors.set(host, (predictor = new Predictor(host, () => this.token)));
     return predictor;
   }
 

@@ -17,8 +17,11 @@ export interface PredictOptions {
 export class Predictor {
   private session: http2.ClientHttp2Session | undefined;
 
-  /** `host` is an inference job's `predictor_host` (host:port), or a full http:// or https:// URL. */
-  constructor(readonly host: string, private readonly tls: http2.SecureClientSessionOptions = {}) {}
+  /**
+   * `host` is an inference job's `predictor_host` (host:port), or a full http:// or https:// URL;
+   * `token` answers the user's token, which every request but health checks needs.
+   */
+  constructor(readonly host: string, private readonly token: () => string | undefined, private readonly tls: http2.SecureClientSessionOptions = {}) {}
 
   private get url(): string {
     return /^https?:\/\//.test(this.host) ? this.host : `http://${this.host}`;
@@ -35,7 +38,8 @@ export class Predictor {
 
   private request<T>(method: string, path: string, body?: unknown): Promise<T> {
     return new Promise((resolve, reject) => {
-      const stream = this.connect().request({ ':method': method, ':path': path, 'content-type': 'application/json' });
+      const token = this.token();
+      const stream = this.connect().request({ ':method': method, ':path': path, 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) });
       let status = 0;
       const chunks: Buffer[] = [];
       stream.on('response', (headers) => {
@@ -54,7 +58,8 @@ export class Predictor {
         if (status >= 200 && status < 300) return resolve(parsed as T);
         const error = (parsed as { error?: unknown }).error;
         const message = typeof error === 'string' ? error : typeof error === 'object' && error ? String((error as { message?: unknown }).message) : text;
-        reject(new RafikiClientError(status, status === 503 ? 'UNAVAILABLE' : status === 504 ? 'TIMEOUT' : status >= 500 ? 'INTERNAL' : 'BAD_REQUEST', message));
+        const code = status === 401 ? 'UNAUTHORIZED' : status === 403 ? 'FORBIDDEN' : status === 503 ? 'UNAVAILABLE' : status === 504 ? 'TIMEOUT' : status >= 500 ? 'INTERNAL' : 'BAD_REQUEST';
+        reject(new RafikiClientError(status, code, message));
       });
       stream.end(body === undefined ? undefined : JSON.stringify(body));
     });

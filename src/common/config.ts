@@ -21,7 +21,8 @@ export interface Config {
   redisUrl: string | undefined;
   superadminEmail: string;
   superadminPassword: string | undefined;
-  jwtSecret: string | undefined;
+  /** The Ed25519 private key (PKCS8 PEM) that signs tokens; unset: generated and kept in `dataDir`. */
+  jwtPrivateKey: string | undefined;
   tokenTtlSeconds: number;
   /** Largest JSON or form body the Admin accepts, uploads apart. */
   maxBodyBytes: number;
@@ -114,9 +115,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (superadminPassword !== undefined && superadminPassword.length < 8) {
     throw new ConfigError('RAFIKI_SUPERADMIN_PASSWORD must have at least 8 characters');
   }
-  const jwtSecret = text(env, 'RAFIKI_JWT_SECRET');
-  if (jwtSecret !== undefined && jwtSecret.length < 32) {
-    throw new ConfigError('RAFIKI_JWT_SECRET must have at least 32 characters');
+  const jwtPrivateKey = text(env, 'RAFIKI_JWT_PRIVATE_KEY');
+  if (jwtPrivateKey !== undefined && !/^-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----$/.test(jwtPrivateKey)) {
+    throw new ConfigError('RAFIKI_JWT_PRIVATE_KEY must be an Ed25519 private key in PKCS8 PEM ("-----BEGIN PRIVATE KEY----- …"), e.g. from `openssl genpkey -algorithm ed25519`');
+  }
+  if (text(env, 'RAFIKI_JWT_SECRET') !== undefined) {
+    throw new ConfigError('RAFIKI_JWT_SECRET is no longer used: tokens are signed with an Ed25519 key (RAFIKI_JWT_PRIVATE_KEY, or one generated in RAFIKI_DATA_DIR)');
   }
   const superadminEmail = text(env, 'RAFIKI_SUPERADMIN_EMAIL') ?? 'superadmin@rafiki';
   if (!superadminEmail.includes('@')) {
@@ -139,7 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
     superadminEmail,
     superadminPassword,
-    jwtSecret,
+    jwtPrivateKey,
     tokenTtlSeconds: integer(env, 'RAFIKI_TOKEN_TTL_SECONDS', 3600, { min: 1 }),
     maxBodyBytes: integer(env, 'RAFIKI_MAX_BODY_KB', 1024, { min: 1 }) * 1024,
     maxDatasetBytes: integer(env, 'RAFIKI_MAX_DATASET_MB', 1024, { min: 1 }) * 1024 * 1024,

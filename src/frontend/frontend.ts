@@ -9,6 +9,7 @@ import type { QueryQueue } from './queue/queue.ts';
 import { RedisStreamsQueue } from './queue/redis-streams.ts';
 import { checkSpec, type FrontendSpec, type FrontendStats } from '../common/protocols/frontend.ts';
 import type { Services } from '../common/services/services.ts';
+import { PredictorAuth } from './auth.ts';
 import { Replica, type WorkerRecorder } from './replica.ts';
 import { frontendHandler } from './server.ts';
 import { trialRunner } from './trial-runner.ts';
@@ -18,6 +19,8 @@ const PIPELINE_DEPTH = 2;
 export interface RunningFrontend {
   port: number;
   stats(): FrontendStats;
+  /** Refuses a banned user's tokens from now on. */
+  ban(userId: string): void;
   /** Answers what is in flight, refuses new queries with 503 meanwhile, then ends the workers. */
   stop(): Promise<void>;
 }
@@ -36,6 +39,7 @@ export interface RunningFrontend {
  */
 export async function startFrontend(spec: FrontendSpec, { services, recorder }: { services: Services; recorder?: WorkerRecorder }): Promise<RunningFrontend> {
   checkSpec(spec);
+  const auth = await PredictorAuth.create(spec.auth);
   const replicas = spec.trials.map((trial) =>
     Array.from({ length: spec.replicasPerTrial }, () => new Replica(trial, {
       services, limits: spec.workerLimits, batchTimeoutMs: spec.batchTimeoutMs, ...(recorder ? { recorder } : {}),
@@ -80,6 +84,7 @@ export async function startFrontend(spec: FrontendSpec, { services, recorder }: 
       app: spec.app, appVersion: spec.appVersion, task: spec.task, classes: predictor.ensemble.classes,
       input: served.find((t) => t.input !== null)?.input ?? null, defaultDeadlineMs: spec.deadlineMs,
     },
+    auth,
     accepting: () => accepting,
     // Not ready while a trial has no worker up (one ended for a batch that took too long starts again).
     ready: () => queue.available() && replicas.every((set) => set.some((r) => r.ready)),
@@ -106,6 +111,7 @@ export async function startFrontend(spec: FrontendSpec, { services, recorder }: 
       workers: replicas.flat().map((r) => ({ trialId: r.trial.trialId, pid: r.pid, restarts: r.restarts })),
       busyWorkers: replicas.flat().filter((r) => r.busy && r.pid !== undefined).map((r) => r.pid!),
     }),
+    ban: (userId) => auth.ban(userId),
     stop() {
       stopping ??= (async () => {
         accepting = false;

@@ -6,6 +6,8 @@ export interface HttpRequest {
   method: string;
   /** The path without the query string. */
   path: string;
+  /** The Authorization header, if any. */
+  authorization?: string;
   body: Buffer;
 }
 

@@ -104,7 +104,8 @@ async function answer(body: NodeJS.ReadableStream, headers: IncomingHttpHeaders,
   try {
     const read = await readBody(body, headers, options.maxBodyBytes);
     if (read === null) return errorResponse(413, `the request body is larger than the limit of ${options.maxBodyBytes} bytes`);
-    const request: HttpRequest = { method, path: url.split('?')[0]!, body: read };
+    const authorization = headers.authorization;
+    const request: HttpRequest = { method, path: url.split('?')[0]!, body: read, ...(authorization ? { authorization } : {}) };
     return await options.handler(request);
   } catch (err) {
     return errorResponse(500, err instanceof Error ? err.message : String(err));

@@ -38,6 +38,7 @@ const api: FrontendApi = {
     await running?.stop();
   },
   stats: () => running?.stats() ?? null,
+  ban: (userId) => running?.ban(userId),
 };
 
 exitWithParent();

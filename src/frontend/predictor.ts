@@ -13,6 +13,13 @@ export interface ServedTrial {
   input: OnnxInputSpec | null;
 }
 
+/** A model failed on a query: told in its own words to those who may debug it, in `generic` to others. */
+export class ModelFailure extends RafikiError {
+  constructor(detailed: string, readonly generic: string) {
+    super('INTERNAL', detailed);
+  }
+}
+
 export interface PredictResult {
   predictions: Prediction[];
   /** Some trial's answer was missing at the deadline, so the ensemble is smaller. */
@@ -127,7 +134,7 @@ export class Predictor {
       if (byTrial.every((p) => p === null)) {
         const refused = errors.find((e) => e.status === 400);
         if (refused) throw new RafikiError('BAD_REQUEST', refused.message.startsWith('query ') ? refused.message : `query ${q}: ${refused.message}`);
-        if (errors[0]) throw new RafikiError('INTERNAL', `the model failed on query ${q}: ${errors[0].message}`);
+        if (errors[0]) throw new ModelFailure(`the model failed on query ${q}: ${errors[0].message}`, `the model failed on query ${q}`);
         throw new RafikiError('TIMEOUT', `no prediction of query ${q} arrived within the deadline`);
       }
       return this.ensemble.combine(byTrial);

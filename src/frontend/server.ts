@@ -1,8 +1,9 @@
 import { RafikiError } from '../common/errors.ts';
 import { InputError } from '../model/errors.ts';
+import type { Caller, PredictorAuth } from './auth.ts';
 import { errorResponse, json, type Handler, type HttpRequest, type HttpResponse } from './http.ts';
 import type { FrontendMetrics } from './metrics.ts';
-import type { Predictor } from './predictor.ts';
+import { ModelFailure, type Predictor } from './predictor.ts';
 import { kserveV2, type V2Model } from './routes/kserve-v2.ts';
 import { predictRoute } from './routes/rafiki.ts';
 
@@ -14,18 +15,21 @@ export interface HandlerOptions {
   accepting: () => boolean;
   /** Whether the queue and the workers can serve. */
   ready: () => boolean;
+  auth: PredictorAuth;
 }
 
-type Route = { endpoint: string; predicts?: boolean; run: (request: HttpRequest, params: string[]) => Promise<HttpResponse> | HttpResponse };
+/** `open`: answers without a token (health checks); every other route needs one. */
+type Route = { endpoint: string; predicts?: boolean; open?: boolean; run: (request: HttpRequest, params: string[]) => Promise<HttpResponse> | HttpResponse };
 
 /**
  * The frontend's one request handler, behind every listener: routes Rafiki's
- * and the KServe v2 endpoints, `/metrics` and health, counts every answer, and
- * turns errors into `{"error": "..."}` with their status (user mistakes are
- * 4xx, never 500).
+ * and the KServe v2 endpoints, `/metrics` and health, checks the caller's
+ * token on all but health, counts every answer, and turns errors into
+ * `{"error": "..."}` with their status (user mistakes are 4xx, never 500). A
+ * model's own failure is told in its words to the job's owner and admins only.
  *
  * @example
- * const handler = frontendHandler({ predictor, model, metrics, accepting: () => true, ready: () => true });
+ * const handler = frontendHandler({ predictor, model, metrics, auth, accepting: () => true, ready: () => true });
  * await handler({ method: 'GET', path: '/v2/health/live', body: Buffer.alloc(0) });
  */
 export function frontendHandler(options: HandlerOptions): Handler {
@@ -37,8 +41,8 @@ export function frontendHandler(options: HandlerOptions): Handler {
     ['POST', new RegExp(`^${model$}/infer$`), { endpoint: 'v2_infer', predicts: true, run: (r, [name, version]) => v2.infer(r, decode(name!), version && decode(version)) }],
     ['GET', new RegExp(`^${model$}/ready$`), { endpoint: 'v2_model_ready', run: (_, [name, version]) => v2.ready(decode(name!), version && decode(version)) }],
     ['GET', new RegExp(`^${model$}$`), { endpoint: 'v2_model_metadata', run: (_, [name, version]) => v2.metadata(decode(name!), version && decode(version)) }],
-    ['GET', '/v2/health/live', { endpoint: 'v2_live', run: () => json(200, { live: true }) }],
-    ['GET', '/v2/health/ready', { endpoint: 'v2_ready', run: () => (options.accepting() && options.ready() ? json(200, { ready: true }) : json(503, { ready: false })) }],
+    ['GET', '/v2/health/live', { endpoint: 'v2_live', open: true, run: () => json(200, { live: true }) }],
+    ['GET', '/v2/health/ready', { endpoint: 'v2_ready', open: true, run: () => (options.accepting() && options.ready() ? json(200, { ready: true }) : json(503, { ready: false })) }],
     ['GET', '/v2', { endpoint: 'v2_server', run: () => json(200, { name: 'rafiki', version: '0.1.0', extensions: [] }) }],
     ['GET', '/metrics', { endpoint: 'metrics', run: async () => ({ status: 200, body: await metrics.registry.metrics(), contentType: metrics.registry.contentType }) }],
   ];
@@ -49,6 +53,7 @@ export function frontendHandler(options: HandlerOptions): Handler {
     const started = performance.now();
     let endpoint = 'unknown';
     let response: HttpResponse;
+    let caller: Caller | null = null;
     try {
       const fixed = exact.get(`${request.method} ${request.path}`);
       const matches = fixed ? [{ method: request.method, route: fixed, params: [] as string[] }] : routes.flatMap(([method, path, route]) => {
@@ -62,18 +67,20 @@ export function frontendHandler(options: HandlerOptions): Handler {
           : errorResponse(404, `there is no ${request.path} here; try POST /predict or the KServe v2 paths under /v2`);
       } else {
         endpoint = found.route.endpoint;
+        if (!found.route.open) caller = await options.auth.authorize(request.authorization);
         if (found.route.predicts && !options.accepting()) response = errorResponse(503, 'the inference job is stopping; no new queries are taken');
         else response = await found.route.run(request, found.params);
       }
     } catch (err) {
-      response = toErrorResponse(err);
+      response = toErrorResponse(err, caller);
     }
     metrics.request(endpoint, response.status, (performance.now() - started) / 1000);
     return response;
   };
 }
 
-function toErrorResponse(err: unknown): HttpResponse {
+function toErrorResponse(err: unknown, caller: Caller | null): HttpResponse {
+  if (err instanceof ModelFailure && !caller?.mayDebug) return errorResponse(err.status, err.generic);
   if (err instanceof RafikiError) return errorResponse(err.status, err.message);
   if (err instanceof InputError) return errorResponse(400, err.message);
   return errorResponse(500, err instanceof Error ? err.message : String(err));

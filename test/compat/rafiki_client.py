@@ -174,7 +174,8 @@ def train(client, template_path, csv_path):
     inference = client.create_inference_job('py-app', 1)
     out('create_inference_job', inference)
     host = inference['predictor_host']
-    answer = requests.post('http://{}/predict'.format(host), json={'query': [5.1, 3.5, 1.4, 0.2]})
+    # Unlike Rafiki 0.2.0's, a predictor here answers only with a user's token.
+    answer = requests.post('http://{}/predict'.format(host), json={'query': [5.1, 3.5, 1.4, 0.2]}, headers=client._headers())
     out('predict', answer.json())
     out('get_running_inference_job', client.get_running_inference_job('py-app', 1))
     out('get_inference_jobs_of_app', [j['id'] for j in client.get_inference_jobs_of_app('py-app')])

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from '
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunningFrontend } from '../../src/frontend/frontend.ts';
-import { frontendSpec, get, h2Client, imageTrial, IRIS_QUERIES, post, serve, tempDir, type Trained, trainTabular } from './support.ts';
+import { frontendSpec, get, h2Client, imageTrial, IRIS_QUERIES, OWNER_TOKEN, post, serve, tempDir, trainTabular, type Trained } from './support.ts';
 
 setDefaultTimeout(60_000);
 
@@ -118,7 +118,7 @@ describe('every bad input is a 4xx with a message', () => {
   ];
   for (const [method, path, body, status, message] of cases) {
     test(`${method} ${path} ${JSON.stringify(body)?.slice(0, 40) ?? ''} → ${status}`, async () => {
-      const response = await fetch(`http://127.0.0.1:${iris.port}${path}`, { method, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+      const response = await fetch(`http://127.0.0.1:${iris.port}${path}`, { method, headers: { authorization: `Bearer ${OWNER_TOKEN}` }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
       expect(response.status).toBe(status);
       expect(((await response.json()) as { error: string }).error).toContain(message);
     });

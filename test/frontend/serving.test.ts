@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { join } from 'node:path';
 import type { RunningFrontend } from '../../src/frontend/frontend.ts';
-import { frontendSpec, get, h2Client, IRIS_QUERIES, post, serve, tempDir, trainCentroid, type Trained, trainTabular } from './support.ts';
+import { frontendSpec, get, h2Client, IRIS_QUERIES, OWNER_TOKEN, post, serve, tempDir, trainCentroid, type Trained, trainTabular } from './support.ts';
 
 setDefaultTimeout(60_000);
 
@@ -114,7 +114,7 @@ test('TLS: h2 and HTTP/1.1 chosen by ALPN on one port', async () => {
   try {
     const expected = await softmax.predict([IRIS_QUERIES[0]]) as number[][];
     const response = await fetch(`https://localhost:${secure.port}/predict`, {
-      method: 'POST', body: JSON.stringify({ query: IRIS_QUERIES[0] }), tls: { ca: await Bun.file(certPath).text() },
+      method: 'POST', body: JSON.stringify({ query: IRIS_QUERIES[0] }), headers: { authorization: `Bearer ${OWNER_TOKEN}` }, tls: { ca: await Bun.file(certPath).text() },
     } as RequestInit);
     expect(response.status).toBe(200);
     expectClose([(await response.json() as { prediction: number[] }).prediction], expected);

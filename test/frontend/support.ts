@@ -9,11 +9,17 @@ import { SoftmaxRegression } from '../../models/softmax_regression.ts';
 import { FRONTEND_DEFAULTS, type DeployedTrial, type FrontendSpec } from '../../src/common/protocols/frontend.ts';
 import { startFrontend, type RunningFrontend } from '../../src/frontend/frontend.ts';
 import { deployableTemplate, testServices } from '../support/services.ts';
+import { TEST_KEYS, testToken } from '../support/tokens.ts';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 const FIXTURES = join(ROOT, 'test/fixtures');
 
 export const services = await testServices();
+
+/** The job's owner in these tests, and the token every helper below sends unless told otherwise. */
+export const OWNER = 'owner-of-the-job';
+export const OWNER_TOKEN = await testToken(OWNER, 'APP_DEVELOPER');
+const bearer = (token: string | null): Record<string, string> => (token === null ? {} : { authorization: `Bearer ${token}` });
 
 /** A frontend in this process, its workers started through the tests' services (sandboxed where bubblewrap works). */
 export function serve(spec: FrontendSpec): Promise<RunningFrontend> {
@@ -82,7 +88,8 @@ export async function imageTrial(dir: string, id: string): Promise<DeployedTrial
 export function frontendSpec(fields: Partial<FrontendSpec> & Pick<FrontendSpec, 'task' | 'trials'>): FrontendSpec {
   return {
     ...FRONTEND_DEFAULTS, jobId: `test-${crypto.randomUUID().slice(0, 8)}`, app: 'app', appVersion: 1, host: '127.0.0.1', port: 0,
-    sandbox: services.sandboxed, workerLimits: { memoryBytes: 2 * 1024 ** 3, processes: 32 }, ...fields,
+    sandbox: services.sandboxed, workerLimits: { memoryBytes: 2 * 1024 ** 3, processes: 32 },
+    auth: { publicKey: TEST_KEYS.publicKeyPem, ownerId: OWNER, banned: [] }, ...fields,
   };
 }
 
@@ -92,14 +99,14 @@ export const IRIS_QUERIES = [
   { sepal_length: 5.9, sepal_width: 3.0, petal_length: 4.2, petal_width: 1.5 },
 ];
 
-/** POST over HTTP/1.1 (fetch). */
-export async function post(port: number, path: string, body: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+/** POST over HTTP/1.1 (fetch), with the owner's token unless `token` says another (null: none). */
+export async function post(port: number, path: string, body: unknown, token: string | null = OWNER_TOKEN): Promise<{ status: number; body: any }> {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(token) }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   return { status: response.status, body: await response.json() };
 }
 
-export async function get(port: number, path: string): Promise<{ status: number; body: any; text: string }> {
-  const response = await fetch(`http://127.0.0.1:${port}${path}`);
+export async function get(port: number, path: string, token: string | null = OWNER_TOKEN): Promise<{ status: number; body: any; text: string }> {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, { headers: bearer(token) });
   const text = await response.text();
   let body: unknown = null;
   try {
@@ -109,13 +116,13 @@ export async function get(port: number, path: string): Promise<{ status: number;
 }
 
 /** An HTTP/2 client session (h2c with prior knowledge, or h2 over TLS) that sends JSON requests. */
-export function h2Client(url: string, options: http2.SecureClientSessionOptions = {}) {
+export function h2Client(url: string, options: http2.SecureClientSessionOptions = {}, token: string | null = OWNER_TOKEN) {
   const session = http2.connect(url, options);
   session.on('error', () => {});
   return {
     request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
       return new Promise((resolve, reject) => {
-        const stream = session.request({ ':method': method, ':path': path, 'content-type': 'application/json' });
+        const stream = session.request({ ':method': method, ':path': path, 'content-type': 'application/json', ...bearer(token) });
         let status = 0;
         const chunks: Buffer[] = [];
         stream.on('response', (headers) => {

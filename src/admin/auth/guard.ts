@@ -4,6 +4,7 @@
  */
 import { Elysia } from 'elysia';
 import type { UserType } from '../../common/domain.ts';
+import { bearerToken } from '../../common/auth/tokens.ts';
 import { forbidden, unauthorized } from '../../common/errors.ts';
 import type { AdminDeps } from '../context.ts';
 import type { User } from '../store/users.ts';
@@ -11,9 +12,7 @@ import type { User } from '../store/users.ts';
 export type Caller = Pick<User, 'id' | 'email' | 'userType'>;
 
 export async function authenticate(deps: AdminDeps, authorization: string | undefined): Promise<Caller> {
-  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-  if (!match?.[1]) throw unauthorized('missing bearer token: log in with POST /tokens and send "Authorization: Bearer <token>"');
-  const claims = await deps.tokens.verify(match[1]);
+  const claims = await deps.tokens.verify(bearerToken(authorization));
   const user = await deps.store.users.byId(claims.userId);
   if (!user) throw unauthorized('invalid token: its user no longer exists');
   if (user.bannedAt) throw unauthorized('this user is banned');

@@ -1,36 +1,25 @@
-/** Bearer tokens: JWT HS256 carrying the user's id and type. */
-import { errors, jwtVerify, SignJWT } from 'jose';
-import type { UserType } from '../../common/domain.ts';
-import { unauthorized } from '../../common/errors.ts';
-
-export interface TokenClaims { userId: string; userType: UserType }
+/** The Admin's side of tokens: it alone holds the private key that signs them (src/common/auth/tokens.ts). */
+import { importPKCS8, SignJWT } from 'jose';
+import { TOKEN_ALGORITHM, TokenVerifier, type TokenClaims } from '../../common/auth/tokens.ts';
+import type { SigningKeys } from './secrets.ts';
 
 export class TokenIssuer {
-  private readonly key: Uint8Array;
+  private constructor(private readonly key: CryptoKey, readonly verifier: TokenVerifier, readonly publicKeyPem: string, private readonly ttlSeconds: number) {}
 
-  constructor(secret: string, private readonly ttlSeconds: number) {
-    this.key = new TextEncoder().encode(secret);
+  static async create(keys: SigningKeys, ttlSeconds: number): Promise<TokenIssuer> {
+    return new TokenIssuer(await importPKCS8(keys.privateKeyPem, TOKEN_ALGORITHM), await TokenVerifier.fromPem(keys.publicKeyPem), keys.publicKeyPem, ttlSeconds);
   }
 
   issue(claims: TokenClaims): Promise<string> {
     return new SignJWT({ user_type: claims.userType })
-      .setProtectedHeader({ alg: 'HS256' })
+      .setProtectedHeader({ alg: TOKEN_ALGORITHM })
       .setSubject(claims.userId)
       .setIssuedAt()
       .setExpirationTime(`${this.ttlSeconds}s`)
       .sign(this.key);
   }
 
-  /** The token's claims; a 401 RafikiError when it is forged, malformed or expired. */
-  async verify(token: string): Promise<TokenClaims> {
-    try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'] });
-      if (typeof payload.sub !== 'string') throw unauthorized('invalid token: no subject');
-      return { userId: payload.sub, userType: payload.user_type as UserType };
-    } catch (error) {
-      if (error instanceof errors.JWTExpired) throw unauthorized('token expired: log in again (POST /tokens)');
-      if (error instanceof errors.JOSEError) throw unauthorized('invalid token: log in again (POST /tokens)');
-      throw error;
-    }
+  verify(token: string): Promise<TokenClaims> {
+    return this.verifier.verify(token);
   }
 }

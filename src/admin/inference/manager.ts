@@ -12,6 +12,7 @@ import { serve } from '../../common/ipc/calls.ts';
 import {
   FRONTEND_CHANNEL, FRONTEND_DEFAULTS, FRONTEND_HOST_CALLS, FRONTEND_HOST_CHANNEL, type DeployedTrial, type FrontendApi, type FrontendSpec,
 } from '../../common/protocols/frontend.ts';
+import type { TokenIssuer } from '../auth/tokens.ts';
 import { frontendLimits, inferenceWorkerLimits } from '../services/limits.ts';
 import type { RecordedProcess, ServicesManager } from '../services/manager.ts';
 import { TemplateFiles } from '../services/template-files.ts';
@@ -29,6 +30,8 @@ export interface InferenceDeps {
   services: ServicesManager;
   templates: TemplateFiles;
   config: Config;
+  /** Its public key goes to frontends, which check tokens with it. */
+  tokens: TokenIssuer;
 }
 
 interface Deployment { process: RecordedProcess; frontend: Comlink.Remote<FrontendApi> }
@@ -90,6 +93,11 @@ export class InferenceManager {
         trials,
         replicasPerTrial: job.budget.REPLICA_COUNT,
         sandbox: services.sandboxed,
+        auth: {
+          publicKey: this.deps.tokens.publicKeyPem,
+          ownerId: job.userId,
+          banned: await store.users.bannedSince(new Date(Date.now() - config.tokenTtlSeconds * 1000)),
+        },
         workerLimits: inferenceWorkerLimits(config),
         ...(config.tlsCert && config.tlsKey ? { tls: { certPath: config.tlsCert, keyPath: config.tlsKey } } : {}),
         ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
@@ -149,6 +157,11 @@ export class InferenceManager {
     });
     // Its workers end with it, whether or not it could say so.
     void process.wait().then((info) => Promise.all([...mine].map((id) => services.ended(id, { requested: info.requested, reason: `its frontend ${info.reason}` }))));
+  }
+
+  /** Tells every running frontend that a user was banned: their tokens are refused from then on. */
+  async ban(userId: string): Promise<void> {
+    await Promise.all([...this.deployments.values()].map((d) => Promise.race([d.frontend.ban(userId), d.process.wait()]).catch(() => {})));
   }
 
   /** Answers what is in flight, then ends the frontend and its workers. */

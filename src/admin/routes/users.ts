@@ -56,5 +56,6 @@ export const userRoutes = (deps: AdminDeps) =>
       assertManages(caller, target.userType, 'ban');
       const banned = await deps.store.users.ban(target.id);
       if (!banned) throw conflict(`${body.email} is already banned`);
+      await deps.inference.ban(target.id);
       return userJson(banned);
     }, { roles: ADMIN_TYPES, body: BanUserBody, response: { 200: UserResponse }, detail: { summary: 'Ban a user' } });

@@ -64,6 +64,11 @@ export class UserStore {
     return row?.n ?? 0;
   }
 
+  /** The ids of users banned after `since`: those whose tokens may still be unexpired. */
+  async bannedSince(since: Date): Promise<string[]> {
+    return (await this.sql<{ id: string }[]>`select id from users where banned_at > ${since}`).map((r) => r.id);
+  }
+
   /** Returns the banned user, or null when there was no such unbanned user. */
   async ban(id: string): Promise<User | null> {
     const [row] = await this.sql<UserRow[]>`

@@ -47,6 +47,8 @@ export interface FrontendSpec {
   sandbox: boolean;
   /** Limits of each inference worker's process tree. */
   workerLimits: Limits;
+  /** Who may query: tokens are checked with the Admin's public key (SPKI PEM); the job's owner; users banned within a token's lifetime. */
+  auth: { publicKey: string; ownerId: string; banned: string[] };
   /** Optional: default AIMD with a target of a quarter of `deadlineMs`. */
   batchPolicy?: BatchPolicySpec;
 }
@@ -104,6 +106,8 @@ export interface FrontendApi {
   /** Answers what is in flight, answers new queries 503 meanwhile, ends the workers and the listener. */
   stop(): Promise<void>;
   stats(): FrontendStats | null;
+  /** A user was banned: their tokens are refused from now on. */
+  ban(userId: string): void;
 }
 
 const ServiceIdSchema = Type.String({ minLength: 1, maxLength: 64 });
