@@ -135,6 +135,8 @@ describe('datasets', () => {
     expect(both.message).toBe('send either a dataset file or dataset_url, not both');
     const neither = await failure(dev.createDataset({ name: 'x', task: 'TABULAR_CLASSIFICATION' } as never));
     expect(neither.message).toContain("'dataset' (a file) or 'dataset_url' is required");
+    const nul = await failure(dev.createDataset({ name: 'iris\u0000', task: 'TABULAR_CLASSIFICATION', file: IRIS }));
+    expect([nul.status, nul.message]).toEqual([400, 'form.name must not contain NUL characters (\\u0000)']);
   });
 
   test('owners and admins only; app users may not upload; a used dataset cannot be deleted', async () => {

@@ -1,12 +1,20 @@
 /** `bun run start` as a user runs it: printed URLs and credentials, a clean stop, data kept across restarts. */
 import { afterAll, beforeAll, describe, expect, test, setDefaultTimeout } from 'bun:test';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '../src/client/index.ts';
 import { backendNames, createBackend, type Backend } from './support/databases.ts';
-import { spawnScript } from './support/processes.ts';
+import { ROOT, spawnScript } from './support/processes.ts';
 
 // Real servers and subprocesses on 2 busy cores: more than the default 5 s.
+/** `dir` and every file and folder below it, not following links. */
+function entriesUnder(dir: string): string[] {
+  return [dir, ...readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isSymbolicLink() ? [] : entry.isDirectory() ? entriesUnder(path) : [path];
+  })];
+}
+
 setDefaultTimeout(60_000);
 
 for (const backendName of backendNames) {
@@ -46,11 +54,21 @@ for (const backendName of backendNames) {
       const client = new Client({ adminUrl: first.url });
       await client.login(email, password);
       await client.createUser({ email: 'kept@example.com', password: 'a long password', userType: 'APP_DEVELOPER' });
+      await client.createDataset({ name: 'iris', task: 'TABULAR_CLASSIFICATION', file: join(ROOT, 'test/fixtures/iris.csv') });
       const tokenBefore = client.token!;
       await stop(first.child);
+      // Everything the Admin wrote is its user's alone: every folder 0700, so no one else reaches a file; every
+      // file 0600 but the embedded database's own, which PGlite makes 0666 (inside its 0700 folder).
+      const database = join(backend.dataDir, 'db/');
+      const open = entriesUnder(backend.dataDir).filter((path) => (statSync(path).mode & 0o077) !== 0);
+      expect(open.filter((path) => statSync(path).isDirectory() || !path.startsWith(database))).toEqual([]);
+      if (backendName === 'embedded') expect(statSync(database).mode & 0o777).toBe(0o700);
+      // An upload cut off by the stop left a part in staging: the next start drops it.
+      writeFileSync(join(backend.dataDir, 'datasets/staging/cut-off'), 'half an upload');
 
       const second = await start();
       expect(second.child.output()).not.toContain('generated password is in');
+      expect(readdirSync(join(backend.dataDir, 'datasets/staging'))).toEqual([]);
       const again = new Client({ adminUrl: second.url, token: tokenBefore });
       expect((await again.getUsers()).map((u) => u.email)).toContain('kept@example.com');
       const developer = new Client({ adminUrl: second.url });

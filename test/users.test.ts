@@ -129,8 +129,11 @@ for (const backendName of backendNames) {
       await t.superadmin.banUser(email);
       const stale = await failure(client.getUsers());
       expect([stale.status, stale.message]).toEqual([401, 'this user is banned']);
+      // The right password of a banned user is answered as a wrong one: no oracle for passwords.
       const login = await failure(new Client({ adminUrl: url }).login(email, PASSWORD));
-      expect(login.status).toBe(401);
+      const wrong = await failure(new Client({ adminUrl: url }).login(email, 'not the password'));
+      expect([login.status, login.message]).toEqual([401, 'wrong email or password']);
+      expect([wrong.status, wrong.message]).toEqual([login.status, login.message]);
     });
 
     test('wrong credentials and bad tokens are 401 with a reason', async () => {
@@ -184,6 +187,25 @@ for (const backendName of backendNames) {
       expect((await call('DELETE', '/users', { token, body: JSON.stringify({}) })).body.error.message).toContain("'email' is required");
       expect((await call('POST', '/tokens', { body: JSON.stringify({ email: 'a@b.c' }) })).status).toBe(400);
       expect((await call('GET', '/no/such/route', { token })).status).toBe(404);
+      // Bounded before any work: nesting, NUL characters, integers past what the store holds.
+      const bounded: [string, string, { body?: string; token?: string }, string][] = [
+        ['POST', '/tokens', { body: `{"email": ${'['.repeat(5000)}${']'.repeat(5000)}}` }, 'nests deeper than 64 levels'],
+        ['POST', '/tokens', { body: JSON.stringify({ email: 'a@b.c', password: 'pass\u0000word' }) }, 'body.password must not contain NUL'],
+        ['POST', '/users', { token, body: JSON.stringify({ email: 'a\u0000@b.c', password: PASSWORD, user_type: 'APP_USER' }) }, 'body.email must not contain NUL'],
+        ['GET', '/train_jobs/a%00b', { token }, 'path.app must not contain NUL'],
+        ['GET', '/train_jobs/iris/99999999999999999999', { token }, 'must be an app version (-1 for the latest)'],
+        ['GET', '/train_jobs/iris/-2', { token }, 'must be an app version (-1 for the latest), got -2'],
+      ];
+      for (const [method, path, options, message] of bounded) {
+        const res = await call(method, path, options);
+        expect({ path, status: res.status, message: res.body.error?.message }).toEqual({ path, status: 400, message: expect.stringContaining(message) });
+      }
+    });
+
+    test('a token answer is not to be cached', async () => {
+      const res = await fetch(`${url}/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'superadmin@rafiki', password: 'superadmin-password' }) });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('no-store');
     });
 
     test('health reports the store, and the OpenAPI document lists the routes', async () => {

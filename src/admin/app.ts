@@ -2,6 +2,7 @@
 import { openapi } from '@elysiajs/openapi';
 import { Elysia } from 'elysia';
 import { jsonBody } from '../common/json-body.ts';
+import { noNul } from '../common/no-nul.ts';
 import { httpErrors } from '../common/http-errors.ts';
 import { plainJson } from '../common/http-json.ts';
 import { adminContext, type AdminDeps } from './context.ts';
@@ -16,6 +17,7 @@ export function createAdminApp(deps: AdminDeps) {
     .use(httpErrors)
     .use(plainJson)
     .use(jsonBody(deps.config.maxBodyBytes))
+    .use(noNul)
     .use(openapi({
       path: '/openapi',
       documentation: { info: { title: 'Rafiki Admin', version: '0.1.0', description: 'Machine learning as a service: users, models, datasets, train and inference jobs.' } },

@@ -37,6 +37,8 @@ export interface RunningAdmin {
  * await admin.stop();
  */
 export async function startAdmin(config: Config): Promise<RunningAdmin> {
+  // What the Admin writes (the database, keys, datasets, deployments) is its user's alone: files 0600, folders 0700.
+  process.umask(0o077);
   const sandbox = await chooseSandbox(config.sandbox);
   const store = await openStore({ url: config.databaseUrl, dataDir: config.dataDir });
   try {

@@ -5,7 +5,9 @@
  * refusing the whole report.
  */
 import { Elysia } from 'elysia';
-import { badRequest, RafikiError } from '../common/errors.ts';
+import { badRequest } from '../common/errors.ts';
+import { readCapped, tooLarge } from '../common/json-body.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../common/json-depth.ts';
 
 const NON_FINITE = /"(?:[^"\\]|\\.)*"|-?\bInfinity\b|\bNaN\b/g;
 
@@ -27,9 +29,10 @@ export function parseLenientJson(text: string): unknown {
 export const advisorJsonBody = (limit: number) =>
   new Elysia({ name: 'rafiki.advisor-json-body', seed: limit }).onParse({ as: 'global' }, async ({ request, contentType }) => {
     if (!contentType.startsWith('application/json')) return;
-    const text = await request.text();
-    if (text.length > limit) throw new RafikiError('PAYLOAD_TOO_LARGE', `the request body is larger than the limit of ${limit} bytes`);
+    if (Number(request.headers.get('content-length') ?? 0) > limit) throw tooLarge(limit);
+    const text = await readCapped(request, limit);
     if (text.trim() === '') return {};
+    if (nestsDeeperThan(text)) throw badRequest(`the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
     let value: unknown;
     try {
       value = parseLenientJson(text);

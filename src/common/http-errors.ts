@@ -42,9 +42,10 @@ function expectedOf(schema: SchemaLike): string {
   // Elysia widens numeric fields to "number or numeric string"; report the number.
   const numeric = options.find((s) => s.type === 'integer' || s.type === 'number');
   const s = numeric ? { ...schema, ...numeric } : schema;
+  // A schema's own words say all it expects, its bounds included.
+  if (s.expected) return s.expected;
   const parts: string[] = [];
-  if (s.expected) parts.push(s.expected);
-  else if (s.format === 'email') parts.push('an email address');
+  if (s.format === 'email') parts.push('an email address');
   else if (s.type === 'integer') parts.push('an integer');
   else if (s.type === 'string') parts.push('a string');
   else if (s.type) parts.push(`${/^[aeiou]/.test(s.type) ? 'an' : 'a'} ${s.type}`);
@@ -60,6 +61,8 @@ function expectedOf(schema: SchemaLike): string {
 export function describeValidation(on: string, errors: ValueErrorLike[]): string {
   const first = errors[0];
   if (!first) return `invalid ${on}`;
+  // Elysia checks a path or query value that it converts (a number) on its own, as `property`, without its name.
+  if (on === 'property') return `a value in the path or query must be ${expectedOf(first.schema)}, got ${JSON.stringify(first.value)}`;
   const field = fieldName(on, first.path);
   if (first.message.includes('required property')) return `${on}: '${field}' is required (${expectedOf(first.schema)})`;
   if (first.message.includes('Unexpected property')) return `${on}: '${field}' is not an accepted field`;

@@ -1,18 +1,20 @@
 /**
  * JSON bodies: refused with 413 over a limit before they are read, capped while
  * read when chunked (no Content-Length), and required to be objects, as every
- * Rafiki endpoint takes. Multipart uploads have their own, larger limits,
+ * Rafiki endpoint takes, nested at most MAX_JSON_DEPTH deep. Multipart uploads have their own, larger limits,
  * enforced by the routes that stream them; Elysia does not parse them at all.
  */
 import { Elysia } from 'elysia';
 import { RafikiError } from './errors.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.ts';
 
-const tooLarge = (limit: number) =>
+export const tooLarge = (limit: number) =>
   new RafikiError('PAYLOAD_TOO_LARGE', `the request body is larger than the limit of ${limit} bytes`);
 
 const isMultipart = (request: Request) => (request.headers.get('content-type') ?? '').startsWith('multipart/form-data');
 
-async function readCapped(request: Request, limit: number): Promise<string> {
+/** A request's body as text, refused with 413 once it passes `limit` bytes (before all of it is read). */
+export async function readCapped(request: Request, limit: number): Promise<string> {
   if (!request.body) return '';
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -40,6 +42,7 @@ export const jsonBody = (limit: number) =>
       if (!contentType.startsWith('application/json')) return;
       const text = await readCapped(request, limit);
       if (text.trim() === '') return {};
+      if (nestsDeeperThan(text)) throw new RafikiError('BAD_REQUEST', `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
       let value: unknown;
       try {
         value = JSON.parse(text);

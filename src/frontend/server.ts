@@ -1,7 +1,7 @@
 import { RafikiError } from '../common/errors.ts';
 import { InputError } from '../model/errors.ts';
 import type { Caller, PredictorAuth } from './auth.ts';
-import { errorResponse, json, type Handler, type HttpRequest, type HttpResponse } from './http.ts';
+import { errorResponse, json, v2ErrorResponse, type Handler, type HttpRequest, type HttpResponse } from './http.ts';
 import type { FrontendMetrics } from './metrics.ts';
 import { ModelFailure, type Predictor } from './predictor.ts';
 import { kserveV2, type V2Model } from './routes/kserve-v2.ts';
@@ -25,7 +25,8 @@ type Route = { endpoint: string; predicts?: boolean; open?: boolean; run: (reque
  * The frontend's one request handler, behind every listener: routes Rafiki's
  * and the KServe v2 endpoints, `/metrics` and health, checks the caller's
  * token on all but health, counts every answer, and turns errors into
- * `{"error": "..."}` with their status (user mistakes are 4xx, never 500). A
+ * `{"error": {"code", "message"}}` with their status, as the Admin's are (on the
+ * KServe v2 routes `{"error": "..."}`, as KServe's are); user mistakes are 4xx, never 500. A
  * model's own failure is told in its words to the job's owner and admins only.
  *
  * @example
@@ -68,22 +69,28 @@ export function frontendHandler(options: HandlerOptions): Handler {
       } else {
         endpoint = found.route.endpoint;
         if (!found.route.open) caller = await options.auth.authorize(request.authorization);
-        if (found.route.predicts && !options.accepting()) response = errorResponse(503, 'the inference job is stopping; no new queries are taken');
+        if (found.route.predicts && !options.accepting()) response = failure(endpoint, 503, 'the inference job is stopping; no new queries are taken');
         else response = await found.route.run(request, found.params);
       }
     } catch (err) {
-      response = toErrorResponse(err, caller);
+      const { status, message } = toError(err, caller);
+      response = failure(endpoint, status, message);
     }
     metrics.request(endpoint, response.status, (performance.now() - started) / 1000);
     return response;
   };
 }
 
-function toErrorResponse(err: unknown, caller: Caller | null): HttpResponse {
-  if (err instanceof ModelFailure && !caller?.mayDebug) return errorResponse(err.status, err.generic);
-  if (err instanceof RafikiError) return errorResponse(err.status, err.message);
-  if (err instanceof InputError) return errorResponse(400, err.message);
-  return errorResponse(500, err instanceof Error ? err.message : String(err));
+/** An error in the shape of the route's protocol. */
+function failure(endpoint: string, status: number, message: string): HttpResponse {
+  return (endpoint.startsWith('v2_') ? v2ErrorResponse : errorResponse)(status, message);
+}
+
+function toError(err: unknown, caller: Caller | null): { status: number; message: string } {
+  if (err instanceof ModelFailure && !caller?.mayDebug) return { status: err.status, message: err.generic };
+  if (err instanceof RafikiError) return { status: err.status, message: err.message };
+  if (err instanceof InputError) return { status: 400, message: err.message };
+  return { status: 500, message: err instanceof Error ? err.message : String(err) };
 }
 
 function decode(segment: string): string {

@@ -122,7 +122,7 @@ describe('rafiki users', () => {
     const other = cli();
     const loginBanned = await other.run(['login', '--admin', t.admin.url, '--email', 'dev@example.com', '--password', 'dev-password']);
     other.dispose();
-    expect(loginBanned.stderr).toContain('login failed: this user is banned');
+    expect(loginBanned.stderr).toContain('login failed: wrong email or password');
     expect(loginBanned.code).toBe(1);
 
     const usage: [string[], string][] = [

@@ -39,7 +39,7 @@ test('nothing by the deadline is a 504', async () => {
   try {
     const { status, body } = await post(frontend.port, '/predict', { query: IRIS_QUERIES[0] });
     expect(status).toBe(504);
-    expect(body.error).toContain('deadline');
+    expect(body.error).toMatchObject({ code: 'TIMEOUT', message: expect.stringContaining('deadline') });
   } finally {
     await frontend.stop();
   }

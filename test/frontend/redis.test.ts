@@ -87,7 +87,7 @@ if (url) {
             const { status, body } = await post(frontend.port, '/predict', { query: IRIS_QUERIES[q] });
             statuses.push(status);
             if (status === 200) expectRight(q, body.prediction);
-            else expect(body.error).toBeString();
+            else expect(body.error.message).toBeString();
             if (phase === 'down') downStatuses.push(status);
             if (phase === 'back' && status === 200) backOk++;
             if (status !== 200) await Bun.sleep(10);

@@ -60,8 +60,9 @@ describe('an ensemble of an ONNX trial and a template trial', () => {
   test('a bad query is a 400 naming the query and the feature, before anything is queued', async () => {
     const { status, body } = await post(frontend.port, '/predict', { queries: [IRIS_QUERIES[0], { sepal_length: 'tall' }] });
     expect(status).toBe(400);
-    expect(body.error).toContain('query 1');
-    expect(body.error).toContain('sepal_length');
+    expect(body.error.code).toBe('BAD_REQUEST');
+    expect(body.error.message).toContain('query 1');
+    expect(body.error.message).toContain('sepal_length');
   });
 
   test('metrics count requests and batches', async () => {
@@ -82,7 +83,7 @@ test('a template that refuses one query of a batch fails that query alone', asyn
       post(only.port, '/predict', { query: IRIS_QUERIES[0] }),
     ]);
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toContain('petal_colour');
+    expect(bad.body.error.message).toContain('petal_colour');
     expect(good.status).toBe(200);
     expectClose([good.body.prediction], await centroid.predict([IRIS_QUERIES[0]]) as number[][]);
   } finally {

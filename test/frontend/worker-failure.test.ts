@@ -92,7 +92,7 @@ test('a predict that never returns: its batch is answered with an error, the wor
     })();
     const { status, body } = await hung;
     expect(status).toBe(500);
-    expect(JSON.stringify(body)).toContain('did not answer within 1.5 s');
+    expect(body.error).toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('did not answer within 1.5 s') });
     await watch;
     expect(sawNotReady).toBe(true);
     const again = await post(frontend.port, '/predict', { query: IRIS_QUERIES[1] });

@@ -19,6 +19,8 @@ export class BlobStore {
 
   constructor(readonly root: string) {
     this.staging = join(root, 'staging');
+    // What an upload that never finished (the Admin stopped meanwhile) left is dropped at start.
+    rmSync(this.staging, { recursive: true, force: true });
     mkdirSync(this.staging, { recursive: true });
   }
 

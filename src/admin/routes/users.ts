@@ -29,11 +29,13 @@ const decoyHash = hashPassword(crypto.randomUUID());
 export const userRoutes = (deps: AdminDeps) =>
   new Elysia({ detail: { tags: ['users'] } } as never)
     .use(guard(deps))
-    .post('/tokens', async ({ body }) => {
+    .post('/tokens', async ({ body, set }) => {
+      // A token must not be kept by a cache between the client and the Admin.
+      set.headers['cache-control'] = 'no-store';
       const found = await deps.store.users.credentials(body.email);
       const valid = await verifyPassword(body.password, found?.passwordHash ?? (await decoyHash));
-      if (!found || !valid) throw unauthorized('wrong email or password');
-      if (found.user.bannedAt) throw unauthorized('this user is banned');
+      // A banned user's right password gets the same answer as a wrong one: the answer tells no one that it was right.
+      if (!found || !valid || found.user.bannedAt) throw unauthorized('wrong email or password');
       const token = await deps.tokens.issue({ userId: found.user.id, userType: found.user.userType });
       return { user_id: found.user.id, user_type: found.user.userType, token };
     }, { body: LoginBody, response: { 200: TokenResponse }, detail: { summary: 'Log in: a Bearer token valid for one hour' } })

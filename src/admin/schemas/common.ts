@@ -14,3 +14,6 @@ export const ErrorSchema = t.Object({
 });
 
 export const Uuid = t.String({ format: 'uuid' });
+
+/** The largest integer Postgres's `integer` holds: the bound of every integer a request may carry into a query. */
+export const INT32_MAX = 2 ** 31 - 1;

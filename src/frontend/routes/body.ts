@@ -1,13 +1,16 @@
 import { badRequest } from '../../common/errors.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../common/json-depth.ts';
 
 /** The largest `deadline_ms` a request may ask for. */
 export const MAX_DEADLINE_MS = 60_000;
 
 /** A request body as a JSON object, or a 400 saying what was wrong. */
 export function jsonObject(body: Buffer): Record<string, unknown> {
+  const text = body.toString('utf8');
+  if (nestsDeeperThan(text)) throw badRequest(`the body nests deeper than ${MAX_JSON_DEPTH} levels`);
   let value: unknown;
   try {
-    value = JSON.parse(body.toString('utf8'));
+    value = JSON.parse(text);
   } catch (err) {
     throw badRequest(`the body must be JSON: ${(err as Error).message}`);
   }
