@@ -35,7 +35,8 @@ describe('datasets', () => {
     .filter((e) => e.isFile() && !e.parentPath.endsWith('staging')).map((e) => e.name);
 
   beforeAll(async () => {
-    t = await startTestAdmin('embedded', { RAFIKI_MAX_DATASET_MB: '1', RAFIKI_DATASET_URL_TIMEOUT_SECONDS: '2' });
+    // This machine's loopback is where the test's file server is: the one non-public address allowed.
+    t = await startTestAdmin('embedded', { RAFIKI_MAX_DATASET_MB: '1', RAFIKI_DATASET_URL_TIMEOUT_SECONDS: '2', RAFIKI_DATASET_URL_ALLOW: '127.0.0.1' });
     dev = await user('dev@example.com', 'APP_DEVELOPER');
     other = await user('other@example.com', 'APP_DEVELOPER');
     admin = await user('admin@example.com', 'ADMIN');
@@ -46,6 +47,8 @@ describe('datasets', () => {
         const path = new URL(request.url).pathname;
         if (path === '/iris.csv') return new Response(Bun.file(IRIS));
         if (path === '/slow') return new Promise(() => {});
+        if (path === '/to-metrics') return Response.redirect(`http://127.0.0.2:${files.port}/metrics`, 302);
+        if (path === '/secret.csv') return new Response('secret-token-in-a-file,b\n1,2\n');
         return new Response('not here', { status: 404 });
       },
     });
@@ -98,6 +101,18 @@ describe('datasets', () => {
     expect(slow.message).toContain('no answer within 2 s');
     const ftp = await failure(dev.createDataset({ name: 'x', task: 'TABULAR_CLASSIFICATION', url: 'ftp://example.com/x.csv' }));
     expect(ftp.message).toContain("'dataset_url' must be an http:// or https:// URL");
+  });
+
+  test('dataset_url: no non-public address unless allowed, at the first request or a redirect; nothing fetched is echoed', async () => {
+    for (const url of [`http://127.0.0.2:${files.port}/iris.csv`, `http://[::1]:${files.port}/iris.csv`, 'http://169.254.169.254/latest/meta-data/', 'http://10.1.2.3/x.csv', 'http://0.0.0.0:1/x.csv']) {
+      const refused = await failure(dev.createDataset({ name: 'x', task: 'TABULAR_CLASSIFICATION', url }));
+      expect([url, refused.status, refused.message]).toEqual([url, 400, expect.stringContaining('which is not a public address: refused')]);
+    }
+    const redirected = await failure(dev.createDataset({ name: 'x', task: 'TABULAR_CLASSIFICATION', url: `http://127.0.0.1:${files.port}/to-metrics` }));
+    expect(redirected.message).toContain('127.0.0.2');
+    expect(redirected.message).toContain('which is not a public address: refused');
+    const wrong = await failure(dev.createDataset({ name: 'x', task: 'IMAGE_CLASSIFICATION', url: `http://127.0.0.1:${files.port}/secret.csv` }));
+    expect([wrong.status, wrong.message]).toEqual([400, 'the file at dataset_url is not a valid IMAGE_CLASSIFICATION dataset; download it and upload it as a file to see where']);
   });
 
   test('files that are not of their task are refused, naming the problem, and nothing is kept', async () => {

@@ -118,6 +118,30 @@ for (const backendName of backendNames) {
         await backend.dispose();
       }
     });
+
+    test.skipIf(backendName !== 'server')('a second Admin on the same database that cannot take the port leaves the running job alone', async () => {
+      const backend = await createBackend(backendName);
+      const admin = await startAdmin(testConfig(backend));
+      try {
+        const client = new Client({ adminUrl: admin.url });
+        await client.login(SUPERADMIN.email, SUPERADMIN.password);
+        const ds = await client.createDataset({ name: 'iris', task: TASK, file: IRIS });
+        const model = await client.createModel({ name: 'slow', task: TASK, file: await uploadable(BEHAVIOURS), modelClass: 'SlowCentroid' });
+        await client.createTrainJob({ app: 'busy', task: TASK, trainDatasetId: ds.id, valDatasetId: ds.id, modelIds: [model.id], budget: { MODEL_TRIAL_COUNT: 4, GPU_COUNT: 0 } });
+        await waitUntil('a running trial', async () => (await client.getTrials('busy')).some((x) => x.status === 'RUNNING'));
+        const pids = workerPids(await client.getTrainJob('busy'));
+        await expect(startAdmin(testConfig(backend, { RAFIKI_ADMIN_PORT: String(admin.port) }))).rejects.toThrow();
+        for (const pid of pids) expect(isAlive(pid)).toBe(true);
+        const job = await finished(client, 'busy');
+        expect(job.status).toBe('STOPPED');
+        const trials = await client.getTrials('busy');
+        expect(trials).toHaveLength(4);
+        expect(trials.filter((x) => x.status !== 'COMPLETED' && x.status !== 'TERMINATED')).toEqual([]);
+      } finally {
+        await admin.stop();
+        await backend.dispose();
+      }
+    });
   });
 }
 

@@ -202,6 +202,17 @@ for (const backendName of backendNames) {
       }
     });
 
+    test('ten wrong passwords lock an account for a while: 429 with Retry-After, even for the right password', async () => {
+      const { email } = await makeUser('APP_DEVELOPER');
+      for (let i = 0; i < 10; i++) expect((await failure(new Client({ adminUrl: url }).login(email, 'not the password'))).status).toBe(401);
+      const res = await call('POST', '/tokens', { body: JSON.stringify({ email, password: PASSWORD }) });
+      expect([res.status, res.body.error.code]).toEqual([429, 'TOO_MANY_REQUESTS']);
+      expect(res.body.error.message).toMatch(/^too many failed logins; try again in \d+ s$/);
+      const retryAfter = await fetch(`${url}/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+      expect(Number(retryAfter.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await new Client({ adminUrl: url }).login('superadmin@rafiki', 'superadmin-password')).userType).toBe('SUPERADMIN');
+    });
+
     test('a token answer is not to be cached', async () => {
       const res = await fetch(`${url}/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'superadmin@rafiki', password: 'superadmin-password' }) });
       expect(res.status).toBe(200);

@@ -5,6 +5,7 @@
 import type { Config } from '../common/config.ts';
 import { join } from 'node:path';
 import { createAdminApp } from './app.ts';
+import { noteAddress } from './client-address.ts';
 import { signingKeys } from './auth/secrets.ts';
 import { TokenIssuer } from './auth/tokens.ts';
 import { ensureSuperadmin, type SuperadminOutcome } from './bootstrap.ts';
@@ -56,16 +57,25 @@ export async function startAdmin(config: Config): Promise<RunningAdmin> {
       if (superadminUser) await ensureBuiltinModels(deps, superadminUser.id);
     }
     const app = createAdminApp(deps);
-    await training.resumeAll();
-    await inference.resumeAll();
     // Uploads are streamed and capped by their routes; Bun's own cap must be above theirs.
+    // The port first: an Admin that cannot listen (another holds the port) ends here, before it touches any job.
     const server = Bun.serve({
       hostname: config.host,
       port: config.adminPort,
       maxRequestBodySize: config.maxDatasetBytes + 16 * 1024 * 1024,
-      fetch: (request) => app.handle(request),
+      fetch: (request, listener) => {
+        noteAddress(request, listener.requestIP(request)?.address);
+        return app.handle(request);
+      },
     });
     const port = server.port ?? config.adminPort;
+    try {
+      await training.resumeAll();
+      await inference.resumeAll();
+    } catch (error) {
+      await server.stop(true);
+      throw error;
+    }
     return {
       url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`,
       port,

@@ -2,6 +2,7 @@
  * Every setting of Rafiki, read once from the environment. A bad value stops the
  * start with a message naming the variable; the README lists them all.
  */
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 export interface Config {
@@ -43,6 +44,8 @@ export interface Config {
   datasetCheckMs: number;
   /** How long fetching a `dataset_url` may take. */
   datasetUrlTimeoutMs: number;
+  /** Non-public addresses (IPs or CIDRs) a `dataset_url` may still point to. */
+  datasetUrlAllow: string[];
   tlsCert: string | undefined;
   tlsKey: string | undefined;
 }
@@ -101,6 +104,20 @@ function oneOf<T extends string>(env: Env, name: string, values: readonly T[], f
   return raw as T;
 }
 
+/** A comma-separated list of IP addresses and CIDR blocks. */
+function addresses(env: Env, name: string): string[] {
+  const entries = (text(env, name) ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const width = family === 6 ? 128 : 32;
+    if (!family || extra !== undefined || (bits !== undefined && !(Number.isInteger(Number(bits)) && Number(bits) >= 0 && Number(bits) <= width))) {
+      throw new ConfigError(`${name} must list IP addresses or CIDR blocks, comma-separated (e.g. 127.0.0.1,10.0.0.0/8), got ${JSON.stringify(entry)}`);
+    }
+  }
+  return entries;
+}
+
 function port(env: Env, name: string, fallback: number): number {
   return integer(env, name, fallback, { min: 0, max: 65535 });
 }
@@ -155,6 +172,7 @@ export function loadConfig(env: Env = process.env): Config {
     templateCheckMs: integer(env, 'RAFIKI_TEMPLATE_CHECK_SECONDS', 20, { min: 1 }) * 1000,
     datasetCheckMs: integer(env, 'RAFIKI_DATASET_CHECK_SECONDS', 600, { min: 1 }) * 1000,
     datasetUrlTimeoutMs: integer(env, 'RAFIKI_DATASET_URL_TIMEOUT_SECONDS', 300, { min: 1 }) * 1000,
+    datasetUrlAllow: addresses(env, 'RAFIKI_DATASET_URL_ALLOW'),
     tlsCert,
     tlsKey,
   };

@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  TOO_MANY_REQUESTS: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
   TIMEOUT: 504,
@@ -27,7 +28,8 @@ export interface ErrorBody {
 export class RafikiError extends Error {
   override readonly name = 'RafikiError';
 
-  constructor(readonly code: ErrorCode, message: string) {
+  /** `retryAfterSeconds`: when to try again, sent as Retry-After (with TOO_MANY_REQUESTS, UNAVAILABLE). */
+  constructor(readonly code: ErrorCode, message: string, readonly retryAfterSeconds?: number) {
     super(message);
   }
 

@@ -81,6 +81,7 @@ export const httpErrors = new Elysia({ name: 'rafiki.http-errors' }).onError({ a
   const known = error instanceof RafikiError ? error : cause instanceof RafikiError ? cause : undefined;
   if (known) {
     set.status = known.status;
+    if (known.retryAfterSeconds !== undefined) set.headers['retry-after'] = String(Math.ceil(known.retryAfterSeconds));
     return known.toBody();
   }
   switch (code) {

@@ -12,7 +12,7 @@ let t: TestAdmin;
 let rafiki: Cli;
 const scratch = mkdtempSync(join(tmpdir(), 'rafiki-cli-files-'));
 beforeAll(async () => {
-  t = await startTestAdmin('embedded');
+  t = await startTestAdmin('embedded', { RAFIKI_DATASET_URL_ALLOW: '127.0.0.1' });
   rafiki = cli();
   expect((await rafiki.run(['login', '--admin', t.admin.url, '--email', SUPERADMIN.email, '--password', SUPERADMIN.password])).code).toBe(0);
 });

@@ -1,7 +1,7 @@
 /** /datasets: uploads streamed to the blob store and checked against their task in a subprocess. */
 import { Elysia, t } from 'elysia';
 import { DEVELOPER_TYPES } from '../../common/domain.ts';
-import { badRequest, conflict } from '../../common/errors.ts';
+import { badRequest, conflict, RafikiError } from '../../common/errors.ts';
 import type { CheckedDataset } from '../../common/protocols/check.ts';
 import { ownedOr404 } from '../access.ts';
 import { guard } from '../auth/guard.ts';
@@ -12,7 +12,7 @@ import { checkDataset } from '../services/checker.ts';
 import { checkLimits } from '../services/limits.ts';
 import type { DatasetRecord, DatasetStats } from '../store/datasets.ts';
 import { formValidator } from '../uploads/fields.ts';
-import { fetchStream } from '../uploads/fetch-url.ts';
+import { allowList, fetchStream } from '../uploads/fetch-url.ts';
 import { readMultipart } from '../uploads/multipart.ts';
 
 const validateForm = formValidator(CreateDatasetForm);
@@ -35,8 +35,9 @@ function statsOf(description: CheckedDataset): DatasetStats {
     : { images: description.images, classes: description.classes };
 }
 
-export const datasetRoutes = (deps: AdminDeps) =>
-  new Elysia()
+export const datasetRoutes = (deps: AdminDeps) => {
+  const allowed = allowList(deps.config.datasetUrlAllow);
+  return new Elysia()
     .use(guard(deps))
     .post('/datasets', async ({ request, caller }) => {
       const limit = deps.config.maxDatasetBytes;
@@ -50,9 +51,17 @@ export const datasetRoutes = (deps: AdminDeps) =>
         const form = validateForm(fields);
         if (staged && form.dataset_url) throw badRequest('send either a dataset file or dataset_url, not both');
         if (!staged && !form.dataset_url) throw badRequest("form: 'dataset' (a file) or 'dataset_url' is required");
-        staged ??= await deps.blobs.stage(await fetchStream(form.dataset_url!, deps.config.datasetUrlTimeoutMs), limit);
+        const fromUrl = staged === undefined;
+        staged ??= await deps.blobs.stage(await fetchStream(form.dataset_url!, { timeoutMs: deps.config.datasetUrlTimeoutMs, allowed }), limit);
         if (staged.size === 0) throw badRequest('the dataset file is empty');
-        const description = await checkDataset(deps.services, { ...checkLimits(deps.config, deps.config.datasetCheckMs), file: staged.path, task: form.task });
+        const description = await checkDataset(deps.services, { ...checkLimits(deps.config, deps.config.datasetCheckMs), file: staged.path, task: form.task })
+          .catch((error: unknown) => {
+            // The check quotes the file where it is wrong: a fetched file's content is not echoed.
+            if (fromUrl && error instanceof RafikiError && error.status === 400) {
+              throw badRequest(`the file at dataset_url is not a valid ${form.task} dataset; download it and upload it as a file to see where`);
+            }
+            throw error;
+          });
         deps.blobs.keep(staged);
         const dataset = await deps.store.datasets.create({
           userId: caller.id,
@@ -96,3 +105,4 @@ export const datasetRoutes = (deps: AdminDeps) =>
       response: { 200: DatasetResponse },
       detail: { summary: 'Delete a dataset no job uses', tags: ['datasets'] },
     });
+};

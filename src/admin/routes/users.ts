@@ -3,6 +3,8 @@ import { Elysia, t } from 'elysia';
 import { ADMIN_TYPES, type UserType } from '../../common/domain.ts';
 import { conflict, forbidden, notFound, unauthorized } from '../../common/errors.ts';
 import { guard, type Caller } from '../auth/guard.ts';
+import { LoginThrottle } from '../auth/login-throttle.ts';
+import { addressOf } from '../client-address.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import type { AdminDeps } from '../context.ts';
 import { BanUserBody, CreateUserBody, LoginBody, TokenResponse, UserResponse } from '../schemas/users.ts';
@@ -26,16 +28,22 @@ function assertManages(caller: Caller, target: UserType, action: string): void {
 // Verifying against a real hash when the email is unknown keeps both answers equally slow.
 const decoyHash = hashPassword(crypto.randomUUID());
 
-export const userRoutes = (deps: AdminDeps) =>
+export const userRoutes = (deps: AdminDeps, throttle = new LoginThrottle()) =>
   new Elysia({ detail: { tags: ['users'] } } as never)
     .use(guard(deps))
-    .post('/tokens', async ({ body, set }) => {
+    .post('/tokens', async ({ body, set, request }) => {
       // A token must not be kept by a cache between the client and the Admin.
       set.headers['cache-control'] = 'no-store';
+      const address = addressOf(request);
+      throttle.check(body.email, address);
       const found = await deps.store.users.credentials(body.email);
       const valid = await verifyPassword(body.password, found?.passwordHash ?? (await decoyHash));
       // A banned user's right password gets the same answer as a wrong one: the answer tells no one that it was right.
-      if (!found || !valid || found.user.bannedAt) throw unauthorized('wrong email or password');
+      if (!found || !valid || found.user.bannedAt) {
+        throttle.failed(body.email, address);
+        throw unauthorized('wrong email or password');
+      }
+      throttle.succeeded(body.email);
       const token = await deps.tokens.issue({ userId: found.user.id, userType: found.user.userType });
       return { user_id: found.user.id, user_type: found.user.userType, token };
     }, { body: LoginBody, response: { 200: TokenResponse }, detail: { summary: 'Log in: a Bearer token valid for one hour' } })

@@ -16,14 +16,19 @@ import type { ServicesManager } from './manager.ts';
 const CHECK_SCRIPT = join(import.meta.dir, '../../worker/check.ts');
 
 export interface CheckLimits {
-  /** Wall time, and as much CPU time. */
+  /** Wall time; CPU time may be twice as much (a check's CPU counts Bun's own threads too). */
   timeoutMs: number;
   memoryBytes: number;
   processes: number;
 }
 
+/**
+ * A check that loops ends at its wall time; CPU at twice that ends one that burns
+ * several cores (processes or threads) sooner, and never races the wall time for a
+ * single busy loop, which would make its message depend on timing.
+ */
 function limitsOf({ timeoutMs, memoryBytes, processes }: CheckLimits): Limits {
-  return { memoryBytes, processes, cpuSeconds: timeoutMs / 1000, wallSeconds: timeoutMs / 1000 };
+  return { memoryBytes, processes, cpuSeconds: (2 * timeoutMs) / 1000, wallSeconds: timeoutMs / 1000 };
 }
 
 /** Runs one question in a fresh check process; `subject` names what is checked in messages ("the template"). */
