@@ -49,7 +49,7 @@ export async function startAdmin(config: Config): Promise<RunningAdmin> {
     const services = new ServicesManager(new LocalServices({ sandbox }), store.services, { host: config.publicHost });
     const templates = new TemplateFiles(join(config.dataDir, 'templates'), { services, limits: installLimits(config) });
     const advisor = config.advisorUrl ? httpAdvisor(config.advisorUrl) : localAdvisor(new SessionStore());
-    const training = new TrainingManager({ store, advisor, services, templates, blobs, workerLimits: trainWorkerLimits(config) });
+    const training = new TrainingManager({ store, advisor, services, templates, blobs, workerLimits: trainWorkerLimits(config), ...(config.advisorSeed !== undefined ? { advisorSeed: config.advisorSeed } : {}) });
     const inference = new InferenceManager({ store, services, templates, config, tokens });
     const deps = { store, tokens, config, blobs, templates, advisor, services, training, inference };
     if (config.builtinModels) {

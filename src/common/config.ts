@@ -16,6 +16,8 @@ export interface Config {
   advisorPort: number;
   /** An Advisor in its own process; unset means the Advisor runs inside the Admin. */
   advisorUrl: string | undefined;
+  /** Seeds every Advisor session, so that a job's proposals repeat; unset: a fresh seed each. */
+  advisorSeed: number | undefined;
   /** A Postgres server; unset means embedded PGlite under `dataDir/db`. */
   databaseUrl: string | undefined;
   /** A Redis server for pending queries; unset means an in-process queue. */
@@ -156,6 +158,7 @@ export function loadConfig(env: Env = process.env): Config {
     adminPort: port(env, 'RAFIKI_ADMIN_PORT', 3000),
     advisorPort: port(env, 'RAFIKI_ADVISOR_PORT', 3002),
     advisorUrl: url(env, 'RAFIKI_ADVISOR_URL', ['http', 'https']),
+    advisorSeed: text(env, 'RAFIKI_ADVISOR_SEED') === undefined ? undefined : integer(env, 'RAFIKI_ADVISOR_SEED', 0, { max: 2 ** 31 - 1 }),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
     redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
     superadminEmail,

@@ -23,6 +23,8 @@ export interface RunnerDeps {
   blobs: BlobStore;
   /** Each train worker's limits; its CPU time is counted per trial. */
   workerLimits: Limits;
+  /** Seeds every Advisor session (RAFIKI_ADVISOR_SEED). */
+  advisorSeed?: number;
 }
 
 /** Trials failing in a row after which a sub-job gives up. */
@@ -125,6 +127,7 @@ export class SubJobRunner {
       // A restarted Admin warm-starts the session from what was already tried.
       history: past.filter((t) => t.status !== 'RUNNING').map((t) => ({ knobs: t.knobs, score: t.status === 'ERRORED' ? null : t.score, trial_no: t.no })),
       ...(limit >= 0 ? { max_trials: Math.max(limit, 1) } : {}),
+      ...(this.deps.advisorSeed !== undefined ? { seed: this.deps.advisorSeed } : {}),
     });
     this.session = id;
     if (limit === 0 || (limit > 0 && past.length >= limit)) this.stopping = true;
