@@ -81,4 +81,27 @@ describe('loadImageDataset', () => {
       expect(error.message).toStartWith(message);
     }
   });
+
+  test('image and zip bombs are refused from their headers, before anything is decoded or inflated', async () => {
+    // A 2×2 PNG and an 8×8 JPEG whose headers claim 20000×20000 and 30000×30000 pixels.
+    const bigPng = png(2, 2, () => 0).slice();
+    new DataView(bigPng.buffer).setUint32(16, 20_000);
+    new DataView(bigPng.buffer).setUint32(20, 20_000);
+    const bigJpg = jpg(8, 8, () => [255, 0, 0]).slice();
+    const sof = bigJpg.findIndex((b, i) => b === 0xff && bigJpg[i + 1] === 0xc0);
+    new DataView(bigJpg.buffer).setUint16(sof + 5, 30_000);
+    new DataView(bigJpg.buffer).setUint16(sof + 7, 30_000);
+    const png20k = await failure(loadImageDataset(zip({ 'images.csv': 'path,class\na.png,x\n', 'a.png': bigPng }), { name: 'data.zip' }));
+    expect(png20k.message).toBe('data.zip: a.png: not a readable image (it is 20000×20000 pixels; at most 25,000,000 pixels an image are accepted); PNG or JPEG images are expected');
+    const jpg30k = await failure(loadImageDataset(zip({ 'images.csv': 'path,class\na.jpg,x\n', 'a.jpg': bigJpg }), { name: 'data.zip' }));
+    expect(jpg30k.message).toContain('it is 30000×30000 pixels');
+    // A zip whose directory says an entry inflates to 3.75 GB.
+    const bomb = zip({ 'images.csv': 'path,class\na.png,x\n', 'a.png': black });
+    const view = new DataView(bomb.buffer, bomb.byteOffset, bomb.byteLength);
+    for (let at = 0; at + 51 < bomb.length; at++) {
+      if (view.getUint32(at, true) === 0x02014b50 && new TextDecoder().decode(bomb.subarray(at + 46, at + 51)) === 'a.png') view.setUint32(at + 24, 0xf000_0000, true);
+    }
+    const inflated = await failure(loadImageDataset(bomb, { name: 'data.zip' }));
+    expect(inflated.message).toBe('data.zip: a.png: is 3840 MB uncompressed; a file in the zip may have at most 256 MB');
+  });
 });

@@ -2,6 +2,14 @@ import yauzl from 'yauzl';
 import { DatasetError } from './errors.ts';
 import { isZip, readHead, type DataSource } from './source.ts';
 
+/**
+ * The largest file a dataset's zip may hold, uncompressed: a zip entry's header
+ * says its size, so a small archive that would inflate to gigabytes is refused
+ * before a byte of it is inflated (and yauzl checks that an entry inflates to
+ * no more than its header said).
+ */
+export const MAX_ZIP_ENTRY_BYTES = 256 * 1024 * 1024;
+
 /** A zip archive's directory, with its files read one at a time on demand. */
 export interface ZipArchive {
   /** File names (folders left out) → entries. */
@@ -40,6 +48,10 @@ export async function openZip(source: DataSource, file: string): Promise<ZipArch
     files,
     close: () => zip.close(),
     async read(entry) {
+      if (entry.uncompressedSize > MAX_ZIP_ENTRY_BYTES) {
+        const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+        throw new DatasetError({ file: `${file}: ${entry.fileName}` }, `is ${mb(entry.uncompressedSize)} uncompressed; a file in the zip may have at most ${mb(MAX_ZIP_ENTRY_BYTES)}`);
+      }
       try {
         const stream = await zip.openReadStreamPromise(entry);
         const parts: Uint8Array[] = [];
