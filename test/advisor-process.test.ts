@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, setDefaultTimeout, test } from 'bun:test';
 import { join } from 'node:path';
 import { httpAdvisor } from '../src/advisor/client.ts';
 import { startTestAdmin, type TestAdmin } from './support/admin.ts';
+import { bundleTemplate } from './support/services.ts';
 import { spawnScript, type Spawned } from './support/processes.ts';
 import { waitUntil } from './support/wait.ts';
 
@@ -43,4 +44,25 @@ test('an Admin configured with RAFIKI_ADVISOR_URL runs a train job through it', 
   });
   expect(job.sub_train_jobs![0]!.trials).toBe(3);
   expect((await client.getTrials('remote')).every((x) => x.status === 'COMPLETED' || x.status === 'TERMINATED')).toBe(true);
+});
+
+test('the Advisor killed mid-job and started again: the job waits for it, rebuilds its session from the stored trials and ends well', async () => {
+  const client = t.superadmin;
+  const [dataset] = await client.getDatasets('TABULAR_CLASSIFICATION');
+  const slow = await client.createModel({ name: 'slow', task: 'TABULAR_CLASSIFICATION', file: await bundleTemplate(join(import.meta.dir, 'fixtures/templates/behaviours.ts')), modelClass: 'SlowCentroid' });
+  await client.createTrainJob({ app: 'outage', task: 'TABULAR_CLASSIFICATION', trainDatasetId: dataset!.id, valDatasetId: dataset!.id, modelIds: [slow.id], budget: { MODEL_TRIAL_COUNT: 6, GPU_COUNT: 0 } });
+  await waitUntil('two trials to finish', async () => (await client.getTrials('outage')).filter((x) => x.status !== 'RUNNING').length >= 2);
+  advisor.process.kill('SIGKILL');
+  await advisor.process.exited;
+  await Bun.sleep(1500);
+  advisor = spawnScript(['scripts/advisor.ts'], { RAFIKI_ADVISOR_PORT: new URL(url).port });
+  await advisor.waitFor(/Rafiki Advisor\s+http/);
+  const job = await waitUntil('the job to end', async () => {
+    const j = await client.getTrainJob('outage');
+    return j.status === 'STOPPED' || j.status === 'ERRORED' ? j : null;
+  });
+  expect(job.status).toBe('STOPPED');
+  const trials = await client.getTrials('outage');
+  expect(trials.map((x) => x.no).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+  expect(trials.filter((x) => x.status !== 'COMPLETED' && x.status !== 'TERMINATED')).toEqual([]);
 });

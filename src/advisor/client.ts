@@ -77,6 +77,7 @@ async function toError(response: Response): Promise<RafikiError> {
     const { error } = JSON.parse(text) as ErrorBody;
     return new RafikiError(error.code as ErrorCode, error.message);
   } catch {
-    return new RafikiError(response.status >= 500 ? 'UNAVAILABLE' : 'BAD_REQUEST', `advisor answered ${response.status}: ${text.slice(0, 200)}`);
+    const code = response.status >= 500 ? 'UNAVAILABLE' : response.status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST';
+    return new RafikiError(code, `advisor answered ${response.status}: ${text.slice(0, 200)}`);
   }
 }

@@ -5,6 +5,7 @@
  * the job is stopped, or too many trials fail in a row.
  */
 import type { Advisor } from '../../advisor/client.ts';
+import { RafikiError } from '../../common/errors.ts';
 import type { KnobConfig } from '../../model/knobs.ts';
 import type { Limits } from '../../common/services/services.ts';
 import type { BlobStore } from '../files/blob-store.ts';
@@ -35,6 +36,15 @@ export const MAX_WORKER_RESTARTS = 3;
 export const INTERRUPTED = 'interrupted: the Admin stopped while it ran';
 /** How long a running trial may go on past the time budget. */
 export const DEADLINE_GRACE_MS = 10_000;
+/** How long Advisor calls are tried again while the Advisor cannot be reached (it restarts, say). */
+export const ADVISOR_RETRY_MS = 60_000;
+/** Sessions rebuilt for one call before it gives up: a session lost again at once is not the Advisor restarting. */
+const MAX_REBUILDS = 2;
+
+/** Whether an Advisor call failed because the Advisor could not answer (not because it refused). */
+function unreachable(error: unknown): boolean {
+  return !(error instanceof RafikiError) || error.code === 'UNAVAILABLE';
+}
 
 type Ending = { kind: 'stop' } | { kind: 'deadline' };
 
@@ -58,6 +68,7 @@ export class SubJobRunner {
   private readonly stopped: Promise<Ending>;
   private signalStop!: () => void;
   private session: string | undefined;
+  private knobConfig: KnobConfig = {};
   private readonly logs: LogBuffer;
 
   constructor(private readonly deps: RunnerDeps, private readonly job: TrainJobRecord, private readonly sub: SubTrainJobRecord, private readonly deadline: number) {
@@ -95,7 +106,8 @@ export class SubJobRunner {
       if (!model || !code || !train || !val) throw new Error('its template or a dataset no longer exists');
       const folder = await this.deps.templates.prepare(model.dependencies);
       const templatePath = this.deps.templates.write(folder, code);
-      await this.openSession(model.knobConfig);
+      this.knobConfig = model.knobConfig;
+      await this.openSession();
       await store.trainJobs.setSubStatus(this.sub.id, 'RUNNING');
       await store.trainJobs.refreshStatus(this.job.id);
       const files: TrainWorkerFiles = {
@@ -117,20 +129,49 @@ export class SubJobRunner {
     await store.trainJobs.refreshStatus(this.job.id);
   }
 
-  private async openSession(knobConfig: KnobConfig): Promise<void> {
+  /**
+   * Opens the sub-job's Advisor session, warm-started from every stored trial: at
+   * an Admin's start (it resumes the job), or when the Advisor lost the session (it
+   * restarted). A trial still running counts as failed there, so that its number is taken.
+   */
+  private async openSession(): Promise<void> {
     const past = await this.deps.store.trials.ofSubJob(this.sub.id);
     const limit = this.job.budget.MODEL_TRIAL_COUNT;
-    const { id } = await this.deps.advisor.createSession({
-      knob_config: knobConfig as never,
+    const { id } = await this.retrying(() => this.deps.advisor.createSession({
+      knob_config: this.knobConfig as never,
       strategy: 'auto',
-      stopping: stoppingFor(knobConfig),
-      // A restarted Admin warm-starts the session from what was already tried.
-      history: past.filter((t) => t.status !== 'RUNNING').map((t) => ({ knobs: t.knobs, score: t.status === 'ERRORED' ? null : t.score, trial_no: t.no })),
+      stopping: stoppingFor(this.knobConfig),
+      history: past.map((t) => ({ knobs: t.knobs, score: t.status === 'ERRORED' || t.status === 'RUNNING' ? null : t.score, trial_no: t.no })),
       ...(limit >= 0 ? { max_trials: Math.max(limit, 1) } : {}),
       ...(this.deps.advisorSeed !== undefined ? { seed: this.deps.advisorSeed } : {}),
-    });
+    }));
     this.session = id;
     if (limit === 0 || (limit > 0 && past.length >= limit)) this.stopping = true;
+  }
+
+  /** Tries `call` again, with backoff, while the Advisor cannot be reached, for up to ADVISOR_RETRY_MS. */
+  private async retrying<T>(call: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!unreachable(error) || this.stopping || Date.now() - started > ADVISOR_RETRY_MS) throw error;
+        await Bun.sleep(Math.min(2_000, 50 * 2 ** attempt));
+      }
+    }
+  }
+
+  /** An Advisor call on the session that outlives the Advisor's restarts: retried while it is away, on a rebuilt session once it has lost ours. */
+  private async advise<T>(call: (session: string) => Promise<T>): Promise<T> {
+    for (let rebuilds = 0; ; rebuilds++) {
+      try {
+        return await this.retrying(() => call(this.session!));
+      } catch (error) {
+        if (!(error instanceof RafikiError && error.code === 'NOT_FOUND') || rebuilds >= MAX_REBUILDS) throw error;
+        await this.openSession();
+      }
+    }
   }
 
   private host(): TrialHost {
@@ -139,8 +180,9 @@ export class SubJobRunner {
       report: async (trialId, step, score) => {
         const trialNo = this.trialNumbers.get(trialId);
         if (trialNo === undefined || !this.session || this.stopping) return this.stopping ? 'stop' : 'continue';
-        const { decision } = await this.deps.advisor.feedback(this.session, { trial_no: trialNo, step, score: score !== null && Number.isFinite(score) ? score : null, final: false });
-        return decision;
+        const feedback = { trial_no: trialNo, step, score: score !== null && Number.isFinite(score) ? score : null, final: false };
+        // A trial goes on when the Advisor cannot decide (a rebuilt session may not know it).
+        return (await this.advise((session) => this.deps.advisor.feedback(session, feedback)).catch(() => ({ decision: 'continue' as const }))).decision;
       },
     };
   }
@@ -155,7 +197,7 @@ export class SubJobRunner {
           worker = await TrainWorkerHandle.start(this.deps.services, { files, subTrainJobId: this.sub.id, limits: this.deps.workerLimits }, this.host());
           this.workers.add(worker);
         }
-        const proposal = await this.deps.advisor.propose(this.session!);
+        const proposal = await this.advise((session) => this.deps.advisor.propose(session));
         if (!proposal || this.stopping) break;
         const trial = await this.deps.store.trials.start({ subTrainJobId: this.sub.id, no: proposal.trial_no, modelId: this.sub.modelId, knobs: proposal.knobs, workerId: worker.serviceId });
         this.trialNumbers.set(trial.id, proposal.trial_no);
@@ -219,6 +261,6 @@ export class SubJobRunner {
       this.consecutiveErrors++;
       this.lastError = error;
     }
-    if (this.session) await this.deps.advisor.feedback(this.session, { trial_no: trialNo, score, final: true }).catch(() => {});
+    if (this.session) await this.advise((session) => this.deps.advisor.feedback(session, { trial_no: trialNo, score, final: true })).catch(() => {});
   }
 }
