@@ -74,12 +74,12 @@ export class LocalServices implements Services {
     const outputs = piped ? [tail(child.stdout as ReadableStream<Uint8Array>, OUTPUT_TAIL_BYTES), tail(child.stderr as ReadableStream<Uint8Array>, OUTPUT_TAIL_BYTES)] : [];
 
     const kill = () => {
-      killTree(table ?? ProcessTable.read(), pid);
+      killTree(pid);
       child.kill('SIGKILL');
     };
-    /** Ends its descendants as last seen: outside a sandbox they would be re-parented away once it ends. */
-    const killDescendants = () => {
-      for (const descendant of (table ?? ProcessTable.read()).tree(pid).slice(1)) {
+    /** Once it has ended, its descendants as last seen: outside a sandbox they were re-parented away, out of its tree. */
+    const killLastSeen = () => {
+      for (const descendant of table?.tree(pid).slice(1) ?? []) {
         try {
           process.kill(descendant, 'SIGKILL');
         } catch {}
@@ -108,7 +108,7 @@ export class LocalServices implements Services {
 
     void child.exited.then(async (code) => {
       unwatch();
-      killDescendants();
+      killLastSeen();
       await Promise.all(outputs.map((o) => o.done));
       plan.cleanup();
       last = null;
@@ -142,8 +142,8 @@ export class LocalServices implements Services {
       stop: async (graceMs = DEFAULT_STOP_GRACE_MS) => {
         if (!running) return exited;
         requested = true;
-        table = ProcessTable.read();
-        killDescendants();
+        // Its descendants first and at once: outside a sandbox, once it ends they could no longer be found.
+        killTree(pid, { keepRoot: true });
         child.kill('SIGTERM');
         const timer = setTimeout(kill, graceMs);
         const info = await exited;

@@ -100,11 +100,28 @@ export class TreeWatch {
   }
 }
 
-/** SIGKILLs every process of the tree, leaves first, so that none is re-parented away first. */
-export function killTree(table: ProcessTable, root: number): void {
-  for (const pid of table.tree(root).reverse()) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {}
+/**
+ * Ends every process of `root`'s tree, `root` too unless `keepRoot`: each is
+ * first stopped (SIGSTOP), so that none can start another meanwhile, the tree
+ * read again until no new process shows, then all are killed. Killing from a
+ * snapshot alone would miss a child started after it, which outside a sandbox
+ * would live on.
+ */
+export function killTree(root: number, { keepRoot = false } = {}): void {
+  const seen = new Set<number>();
+  for (let round = 0; round < 10; round++) {
+    const fresh = ProcessTable.read().tree(root).filter((pid) => !seen.has(pid) && !(keepRoot && pid === root));
+    if (fresh.length === 0) break;
+    for (const pid of fresh) {
+      seen.add(pid);
+      signal(pid, 'SIGSTOP');
+    }
   }
+  for (const pid of seen) signal(pid, 'SIGKILL');
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {}
 }

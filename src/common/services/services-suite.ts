@@ -5,7 +5,7 @@
 import { expect, test } from 'bun:test';
 import { Type } from '@sinclair/typebox';
 import * as Comlink from 'comlink';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '../ipc/calls.ts';
 import type { probe } from './fixtures/probe.ts';
@@ -32,6 +32,17 @@ async function treeOf(process: ManagedProcess, count: number): Promise<number[]>
     await Bun.sleep(25);
   }
   throw new Error(`the tree never had ${count} processes`);
+}
+
+/** Pids of running processes whose command line holds `marker`. */
+function processesWith(marker: string): number[] {
+  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker) && alive(pid);
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Whether a process runs (a zombie, ended but not yet reaped, does not). */
@@ -73,10 +84,13 @@ export function servicesSuite(make: () => Services | Promise<Services>): void {
     expect(info.requested).toBe(false);
   });
 
-  test('more processes than the limit ends the tree', async () => {
+  test('more processes than the limit ends the tree, children started while it is being ended included', async () => {
     const { process: child, probe } = await spawnProbe(await make(), { memoryBytes: 4096 * MB, processes: 3 });
-    void probe.children(5, 1, true);
+    const marker = `suite-${crypto.randomUUID()}`;
+    void probe.children(8, 1, true, marker);
     expect((await child.wait()).reason).toMatch(/^killed: \d+ processes, over the limit of 3$/);
+    await Bun.sleep(300);
+    expect(processesWith(marker)).toEqual([]);
   });
 
   test('CPU time is counted from the last restart of the clock, and past the limit ends the tree', async () => {
