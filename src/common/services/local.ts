@@ -119,7 +119,12 @@ export class LocalServices implements Services {
 
     const port: IpcPort = {
       send: (message) => {
-        if (ipc && !child.killed && child.exitCode === null) child.send(message);
+        if (!ipc || child.killed || child.exitCode !== null) return;
+        try {
+          child.send(message);
+        } catch {
+          // The channel closed before the exit was seen (the process is ending): nothing is waiting on what it would have got.
+        }
       },
       onMessage: (listener) => listeners.add(listener),
     };
