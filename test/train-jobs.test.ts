@@ -30,6 +30,15 @@ async function prepare(client: Client, templates: [string, string, string][]) {
   return { dataset, models };
 }
 
+/** On a fresh Admin, as the superadmin: iris, the SlowCentroid template, and a train job `app` of `trials` trials of it, started. */
+async function slowJob(adminUrl: string, app: string, trials: number): Promise<Client> {
+  const client = new Client({ adminUrl });
+  await client.login(SUPERADMIN.email, SUPERADMIN.password);
+  const { dataset, models: [model] } = await prepare(client, [['slow', BEHAVIOURS, 'SlowCentroid']]);
+  await client.createTrainJob({ app, task: TASK, trainDatasetId: dataset.id, valDatasetId: dataset.id, modelIds: [model!.id], budget: { MODEL_TRIAL_COUNT: trials, GPU_COUNT: 0 } });
+  return client;
+}
+
 const workerPids = (job: TrainJobJson) => (job.sub_train_jobs ?? []).flatMap((s) => s.workers.map((w) => w.pid)).filter((p): p is number => p !== null);
 
 async function finished(client: Client, app: string): Promise<TrainJobJson> {
@@ -94,11 +103,7 @@ for (const backendName of backendNames) {
       const config = testConfig(backend);
       let admin = await startAdmin(config);
       try {
-        const client = new Client({ adminUrl: admin.url });
-        await client.login(SUPERADMIN.email, SUPERADMIN.password);
-        const ds = await client.createDataset({ name: 'iris', task: TASK, file: IRIS });
-        const model = await client.createModel({ name: 'slow', task: TASK, file: await uploadable(BEHAVIOURS), modelClass: 'SlowCentroid' });
-        await client.createTrainJob({ app: 'resume', task: TASK, trainDatasetId: ds.id, valDatasetId: ds.id, modelIds: [model.id], budget: { MODEL_TRIAL_COUNT: 6, GPU_COUNT: 0 } });
+        const client = await slowJob(admin.url, 'resume', 6);
         await waitUntil('two trials to finish', async () => (await client.getTrials('resume')).filter((x) => x.status !== 'RUNNING').length >= 2);
         const before = await client.getTrainJob('resume');
         await admin.stop();
@@ -123,11 +128,7 @@ for (const backendName of backendNames) {
       const backend = await createBackend(backendName);
       const admin = await startAdmin(testConfig(backend));
       try {
-        const client = new Client({ adminUrl: admin.url });
-        await client.login(SUPERADMIN.email, SUPERADMIN.password);
-        const ds = await client.createDataset({ name: 'iris', task: TASK, file: IRIS });
-        const model = await client.createModel({ name: 'slow', task: TASK, file: await uploadable(BEHAVIOURS), modelClass: 'SlowCentroid' });
-        await client.createTrainJob({ app: 'busy', task: TASK, trainDatasetId: ds.id, valDatasetId: ds.id, modelIds: [model.id], budget: { MODEL_TRIAL_COUNT: 4, GPU_COUNT: 0 } });
+        const client = await slowJob(admin.url, 'busy', 4);
         await waitUntil('a running trial', async () => (await client.getTrials('busy')).some((x) => x.status === 'RUNNING'));
         const pids = workerPids(await client.getTrainJob('busy'));
         await expect(startAdmin(testConfig(backend, { RAFIKI_ADMIN_PORT: String(admin.port) }))).rejects.toThrow();

@@ -1,4 +1,4 @@
-/** The Admin's HTTP API (DESIGN.md §3) as an Elysia app, without a listener. */
+/** The Admin's HTTP API (docs/design.md §3) as an Elysia app, without a listener. */
 import { openapi } from '@elysiajs/openapi';
 import { Elysia } from 'elysia';
 import { jsonBody } from '../common/json-body.ts';

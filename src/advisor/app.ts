@@ -1,5 +1,5 @@
 /**
- * The Advisor's HTTP service (DESIGN.md §5): a thin Elysia layer over a
+ * The Advisor's HTTP service (docs/design.md §5): a thin Elysia layer over a
  * SessionStore. Unknown fields are refused (`normalize: false`), errors answer
  * `{"error": {"code", "message"}}`.
  */

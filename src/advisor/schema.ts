@@ -1,5 +1,5 @@
 /**
- * The Advisor's wire format (DESIGN.md §5), as route schemas: the single source
+ * The Advisor's wire format (docs/design.md §5), as route schemas: the single source
  * of the request and response types that the session machinery and the clients use.
  */
 import { t } from 'elysia';

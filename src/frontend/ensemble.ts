@@ -4,7 +4,7 @@ import type { Task } from '../model/task.ts';
 export type Prediction = number[] | number;
 
 /**
- * Combines the trials' predictions of one query (DESIGN.md §6): classification
+ * Combines the trials' predictions of one query (docs/design.md §6): classification
  * probabilities averaged class by class, aligned by label (the ensemble's
  * classes are the trials' shared list, or the sorted union when they differ; a
  * class a trial lacks counts as 0 for it); regression values averaged. Only the

@@ -26,7 +26,7 @@ export interface RunningFrontend {
 }
 
 /**
- * Starts a query frontend in this process (DESIGN.md §6): its inference
+ * Starts a query frontend in this process (docs/design.md §6): its inference
  * workers (`replicasPerTrial` per trial, each loaded before this resolves), a
  * batcher per trial, the queue (Redis Streams with `redisUrl`, else in-process)
  * and the HTTP/2 + HTTP/1.1 listener. Resolving means ready to serve.

@@ -1,6 +1,6 @@
 /**
  * `testModel` on every built-in template of models/, on the shared datasets
- * (copied into test/fixtures) and on mnist digits: the check that DESIGN.md §4
+ * (copied into test/fixtures) and on mnist digits: the check that docs/design.md §4
  * promises a model developer, run on our own templates. Floors are only sane
  * (well above chance); the quality benchmark prints the real figures.
  */

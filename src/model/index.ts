@@ -1,5 +1,5 @@
 /**
- * The model SDK, imported by templates as `rafiki/model` (DESIGN.md §4) and by the
+ * The model SDK, imported by templates as `rafiki/model` (docs/design.md §4) and by the
  * workers and the Admin: the template contract and knobs, dataset loaders and
  * query encoders, the parameters format, ONNX helpers and `testModel`.
  */

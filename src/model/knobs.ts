@@ -55,7 +55,7 @@ const rangeProperties = {
 };
 
 /**
- * The JSON schema of a knob config (DESIGN.md §4); the rules it cannot say are
+ * The JSON schema of a knob config (docs/design.md §4); the rules it cannot say are
  * checked in code. Ajv's "number" excludes NaN and ±Infinity.
  */
 export const knobConfigSchema = {

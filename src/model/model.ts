@@ -1,5 +1,5 @@
 /**
- * The template contract (DESIGN.md §4). A template is a module exporting a class
+ * The template contract (docs/design.md §4). A template is a module exporting a class
  * that extends `Model`; workers construct it with one value per knob, train it,
  * evaluate it, dump its parameters and, later, load them into a fresh instance
  * to predict.

@@ -6,7 +6,7 @@ import { KnobError, validateKnobConfig } from './knobs.ts';
 import type { ModelClass } from './model.ts';
 import { isTask, type Task } from './task.ts';
 
-/** The methods every template implements (DESIGN.md §4); toOnnx is optional. */
+/** The methods every template implements (docs/design.md §4); toOnnx is optional. */
 const METHODS = ['train', 'evaluate', 'predict', 'dumpParameters', 'loadParameters'] as const;
 
 /** A template that cannot be imported or does not follow the contract; an InputError, so the Admin answers 400. */

@@ -7,12 +7,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ServicesManager } from '../../src/admin/services/manager.ts';
 import { TemplateFiles } from '../../src/admin/services/template-files.ts';
 import { bubblewrap, bubblewrapProblem } from '../../src/common/services/bubblewrap.ts';
 import { LocalServices } from '../../src/common/services/local.ts';
 import { unsandboxed } from '../../src/common/services/sandbox.ts';
-import type { ServiceStore } from '../../src/admin/store/services.ts';
 
 /** Why bubblewrap cannot sandbox here, or null; throws where the sandbox is required. */
 export async function sandboxProblem(): Promise<string | null> {
@@ -36,8 +34,9 @@ export async function deployableTemplate(file: string): Promise<{ path: string; 
   files ??= (async () => {
     const root = mkdtempSync(join(tmpdir(), 'rafiki-templates-'));
     process.on('exit', () => rmSync(root, { recursive: true, force: true }));
-    const unused = new ServicesManager(new LocalServices({ sandbox: unsandboxed }), {} as ServiceStore, { host: 'localhost' });
-    const templates = new TemplateFiles(root, { services: unused, limits: { memoryBytes: 1, processes: 1 } });
+    // Templates here have no dependencies: nothing is ever installed.
+    const services = new LocalServices({ sandbox: unsandboxed });
+    const templates = new TemplateFiles(root, { services: { run: (spec) => services.spawn(spec) }, limits: { memoryBytes: 2 * 1024 ** 3, processes: 32 } });
     return { templates, folder: await templates.prepare({}) };
   })();
   const { templates, folder } = await files;

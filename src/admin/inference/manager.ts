@@ -103,7 +103,7 @@ export class InferenceManager {
         ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
       };
       const process = await services.start({
-        kind: 'PREDICTOR', service: 'PREDICTOR', labels: { inferenceJobId: job.id }, run: { script: FRONTEND_SCRIPT }, untrusted: false,
+        kind: 'PREDICTOR', labels: { inferenceJobId: job.id }, run: { script: FRONTEND_SCRIPT }, untrusted: false,
         limits: frontendLimits(config, trials.length * job.budget.REPLICA_COUNT),
       });
       this.recordWorkers(process, job.id);

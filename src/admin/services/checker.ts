@@ -36,10 +36,10 @@ async function runCheck<T>(services: ServicesManager, spec: Omit<ProcessSpec, 'k
   const process = await services.run({ ...spec, kind: 'CHECK', run: { script: CHECK_SCRIPT }, untrusted: true });
   try {
     const died = process.wait().then((info): never => {
-      if (info.reason.startsWith('killed: still running')) {
+      if (info.limit === 'wallSeconds') {
         throw badRequest(`${subject} did not finish loading within ${spec.limits.wallSeconds} s (does it loop or wait while being imported?)`);
       }
-      if (info.reason.startsWith('killed:')) throw badRequest(`${subject} was stopped while being checked: ${info.reason.slice('killed: '.length)}`);
+      if (info.limit) throw badRequest(`${subject} was stopped while being checked: ${info.reason.replace(/^killed: /, '')}`);
       const tail = info.output.trim().split('\n').slice(-5).join('\n');
       throw badRequest(`${subject} ended its process (${info.reason}) while being checked${tail ? `: ${tail}` : ''}`);
     });

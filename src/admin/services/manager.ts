@@ -33,9 +33,9 @@ export class ServicesManager {
     return process;
   }
 
-  /** Starts a job's process, recorded as a service of `kind` until it ends. */
-  async start(spec: ProcessSpec & { service: ServiceKind; labels: ServiceLabels }): Promise<RecordedProcess> {
-    const serviceId = await this.record(spec.service, spec.labels, null);
+  /** Starts a job's process, recorded as a service of its kind until it ends. */
+  async start(spec: ProcessSpec & { kind: ServiceKind; labels: ServiceLabels }): Promise<RecordedProcess> {
+    const serviceId = await this.record(spec.kind, spec.labels, null);
     let process: ManagedProcess;
     try {
       process = await this.services.spawn(spec);

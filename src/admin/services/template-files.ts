@@ -38,7 +38,8 @@ export function checkDependencies(value: unknown): Dependencies {
 export class TemplateFiles {
   private readonly installing = new Map<string, Promise<string>>();
 
-  constructor(readonly root: string, private readonly installer: { services: ServicesManager; limits: Limits }) {
+  /** `installer.services` starts `bun install` (the Admin's services manager, which stops it at shutdown). */
+  constructor(readonly root: string, private readonly installer: { services: Pick<ServicesManager, 'run'>; limits: Limits }) {
     mkdirSync(root, { recursive: true });
   }
 

@@ -50,7 +50,7 @@ export class TrainWorkerHandle {
   static async start(services: ServicesManager, options: { files: TrainWorkerFiles; subTrainJobId?: string; limits: Limits }, host: TrialHost): Promise<TrainWorkerHandle> {
     const { files } = options;
     const process = await services.start({
-      kind: 'TRAIN_WORKER', service: 'TRAIN_WORKER', labels: options.subTrainJobId ? { subTrainJobId: options.subTrainJobId } : {},
+      kind: 'TRAIN_WORKER', labels: options.subTrainJobId ? { subTrainJobId: options.subTrainJobId } : {},
       run: { script: WORKER_SCRIPT }, untrusted: true,
       template: { file: files.template, nodeModules: files.nodeModules },
       files: { train: files.train, val: files.val },

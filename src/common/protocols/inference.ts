@@ -1,7 +1,7 @@
 /**
  * What a query frontend and an inference worker say to each other. Batches for
  * ONNX trials are one FP32 tensor: written into a slot of the memory the two
- * share (src/worker/inference/shared-tensors.ts), or, without it, sent whole,
+ * share (src/common/ipc/shared-tensors.ts), or, without it, sent whole,
  * which the advanced serialization copies as binary. Template trials get their
  * raw queries. The worker runs uploaded code, so what it answers is checked
  * against these schemas before the frontend uses it.

@@ -11,7 +11,7 @@ import type { Endpoint } from 'comlink';
 import { ipcEndpoint, Listeners, type IpcPort } from '../ipc/channel.ts';
 import { killTree, ProcessTable, TreeWatch } from './process-tree.ts';
 import type { Sandbox } from './sandbox.ts';
-import { DEFAULT_STOP_GRACE_MS, type ExitInfo, type ManagedProcess, type ProcessSpec, type Services, type Usage } from './services.ts';
+import { DEFAULT_STOP_GRACE_MS, type ExitInfo, type Limits, type ManagedProcess, type ProcessSpec, type Services, type Usage } from './services.ts';
 
 const MB = 1024 * 1024;
 const OUTPUT_TAIL_BYTES = 8 * 1024;
@@ -50,7 +50,7 @@ export class LocalServices implements Services {
     const plan = this.options.sandbox.plan(spec, command, ipc);
     const listeners = new Listeners();
     const startedAt = Date.now();
-    let killedFor: string | undefined;
+    let killedFor: { limit: keyof Limits; reason: string } | undefined;
     let requested = false;
     let cpuBase = 0;
     let last: Usage | null = { memoryBytes: 0, processes: 1, cpuSeconds: 0 };
@@ -85,8 +85,8 @@ export class LocalServices implements Services {
         } catch {}
       }
     };
-    const end = (reason: string) => {
-      killedFor ??= reason;
+    const end = (limit: keyof Limits, reason: string) => {
+      killedFor ??= { limit, reason: `killed: ${reason}` };
       kill();
     };
     const { limits } = spec;
@@ -96,13 +96,13 @@ export class LocalServices implements Services {
       if (usage.processes === 0) return;
       last = { memoryBytes: usage.memoryBytes, processes: usage.processes - plan.overhead, cpuSeconds: usage.cpuSeconds - cpuBase };
       if (last.memoryBytes > limits.memoryBytes) {
-        end(`killed: ${Math.round(last.memoryBytes / MB)} MB used, over the limit of ${Math.round(limits.memoryBytes / MB)} MB`);
+        end('memoryBytes', `${Math.round(last.memoryBytes / MB)} MB used, over the limit of ${Math.round(limits.memoryBytes / MB)} MB`);
       } else if (last.processes > limits.processes) {
-        end(`killed: ${last.processes} processes, over the limit of ${limits.processes}`);
+        end('processes', `${last.processes} processes, over the limit of ${limits.processes}`);
       } else if (limits.cpuSeconds !== undefined && last.cpuSeconds > limits.cpuSeconds) {
-        end(`killed: ${last.cpuSeconds.toFixed(1)} s of CPU used, over the limit of ${limits.cpuSeconds} s`);
+        end('cpuSeconds', `${last.cpuSeconds.toFixed(1)} s of CPU used, over the limit of ${limits.cpuSeconds} s`);
       } else if (limits.wallSeconds !== undefined && Date.now() - startedAt > limits.wallSeconds * 1000) {
-        end(`killed: still running after its time limit of ${limits.wallSeconds} s`);
+        end('wallSeconds', `still running after its time limit of ${limits.wallSeconds} s`);
       }
     });
 
@@ -113,8 +113,11 @@ export class LocalServices implements Services {
       plan.cleanup();
       last = null;
       const signal = child.signalCode === null ? null : String(child.signalCode);
-      const reason = killedFor ?? (requested ? 'stopped' : signal ? `was killed by ${signal}` : `exited with code ${code}`);
-      resolveExit({ code: child.exitCode, signal, reason, requested: requested && killedFor === undefined, output: outputs.map((o) => o.text()).filter(Boolean).join('\n') });
+      const reason = killedFor?.reason ?? (requested ? 'stopped' : signal ? `was killed by ${signal}` : `exited with code ${code}`);
+      resolveExit({
+        code: child.exitCode, signal, reason, requested: requested && killedFor === undefined, limit: killedFor?.limit ?? null,
+        output: outputs.map((o) => o.text()).filter(Boolean).join('\n'),
+      });
     });
 
     const port: IpcPort = {
@@ -128,11 +131,6 @@ export class LocalServices implements Services {
       },
       onMessage: (listener) => listeners.add(listener),
     };
-    let running = true;
-    void exited.then(() => {
-      running = false;
-    });
-
     return {
       kind: spec.kind,
       paths: plan.paths,
@@ -142,10 +140,11 @@ export class LocalServices implements Services {
         if (!ipc) throw new Error(`a ${spec.kind} process started as "bun ${command.slice(1).join(' ')}" has no channel`);
         return ipcEndpoint(port, channel);
       },
-      status: () => (running ? 'RUNNING' : 'EXITED'),
+      // `last` is null from the moment its end is known.
+      status: () => (last === null ? 'EXITED' : 'RUNNING'),
       wait: () => exited,
       stop: async (graceMs = DEFAULT_STOP_GRACE_MS) => {
-        if (!running) return exited;
+        if (last === null) return exited;
         requested = true;
         // Its descendants first and at once: outside a sandbox, once it ends they could no longer be found.
         killTree(pid, { keepRoot: true });

@@ -71,7 +71,7 @@ export function servicesSuite(make: () => Services | Promise<Services>): void {
     } finally {
       delete process.env.RAFIKI_SUITE_SECRET;
       const info = await child.stop();
-      expect(info).toMatchObject({ requested: true, reason: 'stopped' });
+      expect(info).toMatchObject({ requested: true, reason: 'stopped', limit: null });
       expect(child.status()).toBe('EXITED');
     }
   });
@@ -81,6 +81,7 @@ export function servicesSuite(make: () => Services | Promise<Services>): void {
     void probe.children(3, 150, false);
     const info = await child.wait();
     expect(info.reason).toMatch(/^killed: \d+ MB used, over the limit of 400 MB$/);
+    expect(info.limit).toBe('memoryBytes');
     expect(info.requested).toBe(false);
   });
 
@@ -107,7 +108,7 @@ export function servicesSuite(make: () => Services | Promise<Services>): void {
 
   test('a process past its wall time is ended', async () => {
     const { process: child } = await spawnProbe(await make(), { ...ROOMY, wallSeconds: 1 });
-    expect((await child.wait()).reason).toBe('killed: still running after its time limit of 1 s');
+    expect(await child.wait()).toMatchObject({ reason: 'killed: still running after its time limit of 1 s', limit: 'wallSeconds' });
   });
 
   test('stop ends every process of the tree, detached ones included', async () => {

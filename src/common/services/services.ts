@@ -69,6 +69,8 @@ export interface ExitInfo {
   reason: string;
   /** Whether it was ended by `stop()`, rather than ending by itself or for a limit. */
   requested: boolean;
+  /** The limit it was ended for, if it was. */
+  limit: keyof Limits | null;
   /** The last lines it printed (stdout and stderr), for messages about a failed check or install. */
   output: string;
 }

@@ -22,7 +22,7 @@ export interface RedisStreamsOptions {
 interface Wire { id: string; origin: string; deadline: number; enqueuedAt: number; q?: unknown; r?: string; b?: string }
 
 /**
- * The queue on Redis Streams (DESIGN.md §2): a stream per trial
+ * The queue on Redis Streams (docs/design.md §2): a stream per trial
  * (`<prefix>:q:<trialId>`) read by one consumer group that all the job's
  * frontends join, so they share the work; `XREADGROUP … COUNT … BLOCK` takes a
  * batch, `XACK` and `XDEL` end the entries once answered, and `XAUTOCLAIM` gives

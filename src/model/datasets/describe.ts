@@ -39,7 +39,7 @@ export type DatasetDescription =
 export interface DescribeOptions extends SourceOptions, Omit<TabularColumnsOptions, 'task'> {}
 
 /**
- * Checks a dataset file against its task's format (DESIGN.md §4) and describes it,
+ * Checks a dataset file against its task's format (docs/design.md §4) and describes it,
  * reading it as a stream: a CSV of any size is held as column statistics only, a
  * zip's images are decoded one at a time. Throws a DatasetError naming the file,
  * the line and the column of the first problem.

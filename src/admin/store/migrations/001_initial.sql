@@ -1,4 +1,4 @@
--- The whole metadata model of DESIGN.md §3–6. Later migrations add to it.
+-- The whole metadata model of docs/design.md §3–6. Later migrations add to it.
 -- The value lists in check constraints mirror src/common/domain.ts (a store test keeps them in step).
 
 create table users (
