@@ -67,7 +67,7 @@ describe('inference jobs', () => {
     expect((await failure(client.stopInferenceJob('iris'))).status).toBe(409);
   });
 
-  test('MODEL_COUNT deploys the best trials overall; a restarted Admin deploys running jobs again', async () => {
+  test('MODEL_COUNT deploys the best trials overall; a restarted Admin deploys running jobs again, at the same address', async () => {
     const job = await client.createInferenceJob('iris', 1, { MODEL_COUNT: 1, GPU_COUNT: 0 });
     expect(job.trial_ids).toEqual([(await client.getBestTrials('iris', 1, 1))[0]!.id]);
     const [frontend] = (await admin.store.services.ofInferenceJob(job.id));
@@ -81,6 +81,7 @@ describe('inference jobs', () => {
       const j = await client.getRunningInferenceJob('iris');
       return j.status === 'RUNNING' ? j : null;
     });
+    expect(again.predictor_host).toBe(job.predictor_host);
     const prediction = (await client.predict(again.predictor_host!, SETOSA)) as number[];
     expect(prediction.indexOf(Math.max(...prediction))).toBe(0);
     await client.stopInferenceJob('iris');

@@ -2,51 +2,15 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { join } from 'node:path';
 import { startAdmin } from '../src/admin/server.ts';
-import { Client, type TrainJobJson } from '../src/client/index.ts';
+import { Client } from '../src/client/index.ts';
 import { SoftmaxRegression } from '../models/softmax_regression.ts';
 import { SUPERADMIN, startTestAdmin, testConfig, type TestAdmin } from './support/admin.ts';
 import { backendNames, createBackend } from './support/databases.ts';
 import { isAlive, waitUntil } from './support/wait.ts';
 import { failure } from './support/errors.ts';
-import { bundleTemplate } from './support/services.ts';
+import { BEHAVIOURS, finished, IRIS, prepare, slowJob, SOFTMAX, TASK, TINY, workerPids } from './support/train-jobs.ts';
 
 setDefaultTimeout(180_000);
-
-const FIXTURES = join(import.meta.dir, 'fixtures');
-const IRIS = join(FIXTURES, 'iris.csv');
-const TINY = join(FIXTURES, 'templates/tiny-centroid.ts');
-const BEHAVIOURS = join(FIXTURES, 'templates/behaviours.ts');
-const SOFTMAX = join(import.meta.dir, '../models/softmax_regression.ts');
-const TASK = 'TABULAR_CLASSIFICATION';
-
-
-/** A fixture as one uploadable file, its import of a sibling fixture inlined: an upload is one module. */
-const uploadable = (file: string): Promise<Uint8Array> => bundleTemplate(file);
-
-async function prepare(client: Client, templates: [string, string, string][]) {
-  const dataset = await client.createDataset({ name: 'iris', task: TASK, file: IRIS });
-  const models = [];
-  for (const [name, file, modelClass] of templates) models.push(await client.createModel({ name, task: TASK, file: await uploadable(file), modelClass }));
-  return { dataset, models };
-}
-
-/** On a fresh Admin, as the superadmin: iris, the SlowCentroid template, and a train job `app` of `trials` trials of it, started. */
-async function slowJob(adminUrl: string, app: string, trials: number): Promise<Client> {
-  const client = new Client({ adminUrl });
-  await client.login(SUPERADMIN.email, SUPERADMIN.password);
-  const { dataset, models: [model] } = await prepare(client, [['slow', BEHAVIOURS, 'SlowCentroid']]);
-  await client.createTrainJob({ app, task: TASK, trainDatasetId: dataset.id, valDatasetId: dataset.id, modelIds: [model!.id], budget: { MODEL_TRIAL_COUNT: trials, GPU_COUNT: 0 } });
-  return client;
-}
-
-const workerPids = (job: TrainJobJson) => (job.sub_train_jobs ?? []).flatMap((s) => s.workers.map((w) => w.pid)).filter((p): p is number => p !== null);
-
-async function finished(client: Client, app: string): Promise<TrainJobJson> {
-  return waitUntil(`train job ${app} to end`, async () => {
-    const job = await client.getTrainJob(app);
-    return job.status === 'STOPPED' || job.status === 'ERRORED' ? job : null;
-  }, 150_000);
-}
 
 for (const backendName of backendNames) {
   describe(`a train job on ${backendName}`, () => {
@@ -118,26 +82,6 @@ for (const backendName of backendNames) {
         expect(trials.filter((x) => x.error === 'interrupted: the Admin stopped while it ran')).toHaveLength(1);
         expect(trials.map((x) => x.no).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
         expect(new Set(trials.map((x) => x.worker_id)).size).toBeGreaterThan(1);
-      } finally {
-        await admin.stop();
-        await backend.dispose();
-      }
-    });
-
-    test.skipIf(backendName !== 'server')('a second Admin on the same database that cannot take the port leaves the running job alone', async () => {
-      const backend = await createBackend(backendName);
-      const admin = await startAdmin(testConfig(backend));
-      try {
-        const client = await slowJob(admin.url, 'busy', 4);
-        await waitUntil('a running trial', async () => (await client.getTrials('busy')).some((x) => x.status === 'RUNNING'));
-        const pids = workerPids(await client.getTrainJob('busy'));
-        await expect(startAdmin(testConfig(backend, { RAFIKI_ADMIN_PORT: String(admin.port) }))).rejects.toThrow();
-        for (const pid of pids) expect(isAlive(pid)).toBe(true);
-        const job = await finished(client, 'busy');
-        expect(job.status).toBe('STOPPED');
-        const trials = await client.getTrials('busy');
-        expect(trials).toHaveLength(4);
-        expect(trials.filter((x) => x.status !== 'COMPLETED' && x.status !== 'TERMINATED')).toEqual([]);
       } finally {
         await admin.stop();
         await backend.dispose();
@@ -232,7 +176,7 @@ describe('train job faults and bad input', () => {
     await client.createUser({ email: 'other@example.com', password: 'a long password', userType: 'APP_DEVELOPER' });
     await other.login('other@example.com', 'a long password');
     const foreignDataset = await other.createDataset({ name: 'theirs', task: TASK, file: IRIS });
-    const regression = await client.createDataset({ name: 'diabetes', task: 'TABULAR_REGRESSION', file: join(FIXTURES, 'diabetes.csv') });
+    const regression = await client.createDataset({ name: 'diabetes', task: 'TABULAR_REGRESSION', file: join(import.meta.dir, 'fixtures/diabetes.csv') });
     const base: Parameters<Client['createTrainJob']>[0] = { app: 'bad', task: TASK, trainDatasetId: datasetId, valDatasetId: datasetId, modelIds: [ids.tiny!] };
     const cases: [Parameters<Client['createTrainJob']>[0], number, string][] = [
       [{ ...base, trainDatasetId: crypto.randomUUID() }, 404, 'train_dataset_id: dataset'],

@@ -74,7 +74,7 @@ async function inProcess(name: string): Promise<number[]> {
 
 /** A worker's start and its per-trial times, as the Admin runs trials on it. */
 async function onWorker(admin: TestAdmin, sandbox: Sandbox, name: string): Promise<{ startMs: number; perTrial: number[] }> {
-  const services = new ServicesManager(new LocalServices({ sandbox }), admin.admin.store.services, { host: 'localhost' });
+  const services = new ServicesManager(new LocalServices({ sandbox }), admin.admin.store.services, { host: 'localhost', adminId: admin.admin.adminId });
   const template = await deployableTemplate(TEMPLATES[name]!.file);
   const t0 = performance.now();
   const worker = await TrainWorkerHandle.start(services, {

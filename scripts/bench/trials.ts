@@ -344,7 +344,7 @@ interface Direct {
 
 /** The replay on a train worker started as the Admin starts one, with a host that only answers reports. */
 async function onBareWorker(s: Setup, name: TemplateName, csv: string, replays: Replay[]): Promise<Direct> {
-  const services = new ServicesManager(new LocalServices({ sandbox: await chooseSandbox('auto') }), s.t.admin.store.services, { host: 'localhost' });
+  const services = new ServicesManager(new LocalServices({ sandbox: await chooseSandbox('auto') }), s.t.admin.store.services, { host: 'localhost', adminId: s.t.admin.adminId });
   const template = await deployableTemplate(TEMPLATES[name]);
   const stopAt = new Map<string, number>();
   const t0 = performance.now();

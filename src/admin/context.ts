@@ -11,6 +11,8 @@ import type { Advisor } from '../advisor/client.ts';
 import type { Store } from './store/store.ts';
 
 export interface AdminDeps {
+  /** This Admin's id: the jobs and services it creates are its own to run (src/admin/lease.ts). */
+  adminId: string;
   store: Store;
   tokens: TokenIssuer;
   config: Config;

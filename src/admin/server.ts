@@ -1,8 +1,10 @@
 /**
- * The Admin process: opens the store, creates the superadmin on first start and
- * serves the API. `stop()` ends the listener, then the store.
+ * The Admin process: opens the store, creates the superadmin on first start,
+ * takes its lease, serves the API and runs the jobs its lease claims. `stop()`
+ * ends the listener, the jobs' processes, the lease, then the store.
  */
 import type { Config } from '../common/config.ts';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createAdminApp } from './app.ts';
 import { noteAddress } from './client-address.ts';
@@ -10,6 +12,7 @@ import { signingKeys } from './auth/secrets.ts';
 import { TokenIssuer } from './auth/tokens.ts';
 import { ensureSuperadmin, type SuperadminOutcome } from './bootstrap.ts';
 import { ensureBuiltinModels } from './builtin-models.ts';
+import { AdminLease } from './lease.ts';
 import { BlobStore } from './files/blob-store.ts';
 import { httpAdvisor, localAdvisor } from '../advisor/client.ts';
 import { SessionStore } from '../advisor/sessions.ts';
@@ -25,6 +28,8 @@ import { openStore, type Store } from './store/store.ts';
 export interface RunningAdmin {
   url: string;
   port: number;
+  /** Its row in `admins`, which the jobs it runs point at. */
+  adminId: string;
   store: Store;
   superadmin: SuperadminOutcome;
   training: TrainingManager;
@@ -42,23 +47,26 @@ export async function startAdmin(config: Config): Promise<RunningAdmin> {
   process.umask(0o077);
   const sandbox = await chooseSandbox(config.sandbox);
   const store = await openStore({ url: config.databaseUrl, dataDir: config.dataDir });
+  let lease: AdminLease | undefined;
   try {
     const superadmin = await ensureSuperadmin(store, config);
+    const adminId = randomUUID();
+    lease = await AdminLease.take(store, { id: adminId, seconds: config.adminLeaseSeconds });
     const tokens = await TokenIssuer.create(signingKeys(config.dataDir, config.jwtPrivateKey), config.tokenTtlSeconds);
     const blobs = new BlobStore(join(config.dataDir, 'datasets'));
-    const services = new ServicesManager(new LocalServices({ sandbox }), store.services, { host: config.publicHost });
+    const services = new ServicesManager(new LocalServices({ sandbox }), store.services, { host: config.publicHost, adminId });
     const templates = new TemplateFiles(join(config.dataDir, 'templates'), { services, limits: installLimits(config) });
     const advisor = config.advisorUrl ? httpAdvisor(config.advisorUrl) : localAdvisor(new SessionStore());
     const training = new TrainingManager({ store, advisor, services, templates, blobs, workerLimits: trainWorkerLimits(config), ...(config.advisorSeed !== undefined ? { advisorSeed: config.advisorSeed } : {}) });
     const inference = new InferenceManager({ store, services, templates, config, tokens });
-    const deps = { store, tokens, config, blobs, templates, advisor, services, training, inference };
+    const deps = { adminId, store, tokens, config, blobs, templates, advisor, services, training, inference };
     if (config.builtinModels) {
       const superadminUser = await store.users.byEmail(config.superadminEmail);
       if (superadminUser) await ensureBuiltinModels(deps, superadminUser.id);
     }
     const app = createAdminApp(deps);
     // Uploads are streamed and capped by their routes; Bun's own cap must be above theirs.
-    // The port first: an Admin that cannot listen (another holds the port) ends here, before it touches any job.
+    // The port first: an Admin that cannot listen (another holds the port) ends here, before it claims any job.
     const server = Bun.serve({
       hostname: config.host,
       port: config.adminPort,
@@ -69,28 +77,45 @@ export async function startAdmin(config: Config): Promise<RunningAdmin> {
       },
     });
     const port = server.port ?? config.adminPort;
+    const leased = lease;
+    const endWork = async () => {
+      await training.suspendAll();
+      await inference.suspendAll();
+    };
     try {
-      await training.resumeAll();
-      await inference.resumeAll();
+      await leased.keep({
+        claim: async () => {
+          await training.claim(adminId);
+          await inference.claim(adminId);
+        },
+        follow: async () => {
+          await training.follow();
+          await inference.follow();
+        },
+        lose: endWork,
+      });
     } catch (error) {
       await server.stop(true);
+      await endWork();
       throw error;
     }
     return {
       url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`,
       port,
+      adminId,
       store,
       superadmin,
       training,
       async stop() {
         await server.stop(true);
-        await training.suspendAll();
-        await inference.suspendAll();
+        await endWork();
         await services.stopAll();
+        await leased.release();
         await store.close();
       },
     };
   } catch (error) {
+    await lease?.release().catch(() => {});
     await store.close();
     throw error;
   }

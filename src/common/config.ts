@@ -13,6 +13,8 @@ export interface Config {
   /** Host name other machines use to reach this one (the answer's `predictor_host`). */
   publicHost: string;
   adminPort: number;
+  /** How long an Admin's jobs stay its own after its last heartbeat, before another Admin may take them. */
+  adminLeaseSeconds: number;
   advisorPort: number;
   /** An Advisor in its own process; unset means the Advisor runs inside the Admin. */
   advisorUrl: string | undefined;
@@ -156,6 +158,7 @@ export function loadConfig(env: Env = process.env): Config {
     host,
     publicHost: text(env, 'RAFIKI_PUBLIC_HOST') ?? (host === '0.0.0.0' ? 'localhost' : host),
     adminPort: port(env, 'RAFIKI_ADMIN_PORT', 3000),
+    adminLeaseSeconds: integer(env, 'RAFIKI_ADMIN_LEASE_SECONDS', 15, { min: 3, max: 3600 }),
     advisorPort: port(env, 'RAFIKI_ADVISOR_PORT', 3002),
     advisorUrl: url(env, 'RAFIKI_ADVISOR_URL', ['http', 'https']),
     advisorSeed: text(env, 'RAFIKI_ADVISOR_SEED') === undefined ? undefined : integer(env, 'RAFIKI_ADVISOR_SEED', 0, { max: 2 ** 31 - 1 }),

@@ -91,7 +91,13 @@ export async function startFrontend(spec: FrontendSpec, { services, recorder }: 
   });
   let listener;
   try {
-    listener = await listen({ host: spec.host, port: spec.port, tls: spec.tls, maxBodyBytes: spec.maxBodyBytes, handler });
+    const options = { host: spec.host, port: spec.port, tls: spec.tls, maxBodyBytes: spec.maxBodyBytes, handler };
+    listener = spec.preferredPort
+      ? await listen({ ...options, port: spec.preferredPort }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EADDRINUSE') throw error;
+        return listen(options);
+      })
+      : await listen(options);
   } catch (err) {
     await Promise.all(batchers.map((b) => b.stop()));
     await Promise.all([queue.close(), stopWorkers()]);

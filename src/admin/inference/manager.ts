@@ -2,7 +2,8 @@
  * Inference jobs in this Admin: writes the chosen trials' parameters and ONNX to
  * files, starts the job's query frontend (a process that starts its own
  * inference workers, and records them here) and stops it. Jobs left running by
- * a previous Admin are deployed again at start: their frontends exited with that Admin.
+ * an Admin that is gone are deployed again by the Admin that claims them (their
+ * frontends exited with theirs), on the port they had when it is free.
  */
 import * as Comlink from 'comlink';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -76,8 +77,11 @@ export class InferenceManager {
     }));
   }
 
-  /** Starts the job's frontend; resolves with its host:port once every worker is loaded. */
-  async deploy(job: InferenceJobRecord, trainJob: TrainJobRecord): Promise<string> {
+  /**
+   * Starts the job's frontend; resolves with its host:port once every worker is loaded.
+   * `preferredPort` (a redeployed job's port) is used when it is free.
+   */
+  async deploy(job: InferenceJobRecord, trainJob: TrainJobRecord, preferredPort?: number): Promise<string> {
     const { store, services, config } = this.deps;
     let deployment: Deployment | undefined;
     try {
@@ -90,6 +94,7 @@ export class InferenceManager {
         task: trainJob.task,
         host: config.host,
         port: 0,
+        ...(preferredPort ? { preferredPort } : {}),
         trials,
         replicasPerTrial: job.budget.REPLICA_COUNT,
         sandbox: services.sandboxed,
@@ -177,13 +182,23 @@ export class InferenceManager {
     rmSync(this.folder(jobId), { recursive: true, force: true });
   }
 
-  /** At start: jobs a previous Admin left running are deployed again. */
-  async resumeAll(): Promise<void> {
-    for (const job of await this.deps.store.inferenceJobs.active()) {
-      // Not RUNNING until its new frontend is ready (at a new port).
-      await this.deps.store.inferenceJobs.update(job.id, { status: 'STARTED' });
-      const trainJob = await this.deps.store.trainJobs.byId(job.trainJobId);
-      if (trainJob) void this.deploy(job, trainJob).catch((error) => console.error(`inference job ${job.id} could not start again:`, error));
+  /** Takes the active jobs no Admin holds and deploys them again, each on its last port when that is free. */
+  async claim(adminId: string): Promise<void> {
+    const { store } = this.deps;
+    for (const job of await store.inferenceJobs.claimFree(adminId)) {
+      // Not RUNNING until its new frontend is ready.
+      await store.inferenceJobs.update(job.id, { status: 'STARTED' });
+      const trainJob = await store.trainJobs.byId(job.trainJobId);
+      const lastPort = Number(job.predictorHost?.split(':').pop()) || undefined;
+      if (trainJob) void this.deploy(job, trainJob, lastPort).catch((error) => console.error(`inference job ${job.id} could not start again:`, error));
+    }
+  }
+
+  /** Ends the frontends of jobs run here that were stopped through another Admin. */
+  async follow(): Promise<void> {
+    for (const jobId of [...this.deployments.keys()]) {
+      const job = await this.deps.store.inferenceJobs.byId(jobId);
+      if (job && job.status !== 'STARTED' && job.status !== 'RUNNING') await this.stop(jobId);
     }
   }
 

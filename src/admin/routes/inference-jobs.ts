@@ -59,6 +59,7 @@ export const inferenceJobRoutes = (deps: AdminDeps) => {
         trainJobId: trainJob.id,
         budget: { MODEL_COUNT: chosen.length, ...budget },
         trialIds: chosen.map((trial) => trial.id),
+        adminId: deps.adminId,
       });
       if (!job) throw conflict(`train job ${trainJob.app} v${trainJob.appVersion} already has a running inference job`);
       try {

@@ -109,7 +109,7 @@ export const trainJobRoutes = (deps: AdminDeps) => {
       const budget = await validateJob(deps, caller, body);
       const job = await deps.store.trainJobs.create({
         userId: caller.id, app: body.app, task: body.task, trainDatasetId: body.train_dataset_id, valDatasetId: body.val_dataset_id,
-        budget, trainArgs: body.train_args ?? {}, modelIds: body.model_ids,
+        budget, trainArgs: body.train_args ?? {}, modelIds: body.model_ids, adminId: deps.adminId,
       });
       if (!job) throw conflict(`app ${body.app} already has a running train job; stop it first`);
       deps.training.start(job);

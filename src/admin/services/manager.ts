@@ -20,7 +20,7 @@ export interface RecordedProcess extends ManagedProcess {
 export class ServicesManager {
   private readonly running = new Set<ManagedProcess>();
 
-  constructor(readonly services: Services, private readonly store: ServiceStore, private readonly options: { host: string }) {}
+  constructor(readonly services: Services, private readonly store: ServiceStore, private readonly options: { host: string; adminId: string }) {}
 
   get sandboxed(): boolean {
     return this.services.sandboxed;
@@ -55,7 +55,7 @@ export class ServicesManager {
 
   /** Records a service started elsewhere (a frontend's inference worker); answers its id. */
   async record(kind: ServiceKind, labels: ServiceLabels, pid: number | null): Promise<string> {
-    const record = await this.store.create({ kind, host: this.options.host, ...labels });
+    const record = await this.store.create({ kind, host: this.options.host, adminId: this.options.adminId, ...labels });
     if (pid !== null) await this.store.update(record.id, { pid });
     return record.id;
   }

@@ -35,11 +35,11 @@ export class InferenceJobStore {
   }
 
   /** Null when the train job already has a running inference job. */
-  async create(input: { userId: string; trainJobId: string; budget: InferenceJobRecord['budget']; trialIds: string[] }): Promise<InferenceJobRecord | null> {
+  async create(input: { userId: string; trainJobId: string; budget: InferenceJobRecord['budget']; trialIds: string[]; adminId: string }): Promise<InferenceJobRecord | null> {
     try {
       const id = await this.sql.begin(async (tx) => {
-        const [row] = await tx<{ id: string }[]>`insert into inference_jobs (user_id, train_job_id, budget)
-          values (${input.userId}, ${input.trainJobId}, ${tx.json(input.budget)}) returning id`;
+        const [row] = await tx<{ id: string }[]>`insert into inference_jobs (user_id, train_job_id, budget, admin_id)
+          values (${input.userId}, ${input.trainJobId}, ${tx.json(input.budget)}, ${input.adminId}) returning id`;
         for (const trialId of input.trialIds) await tx`insert into inference_job_trials (inference_job_id, trial_id) values (${row!.id}, ${trialId})`;
         return row!.id;
       });
@@ -70,8 +70,12 @@ export class InferenceJobStore {
     return row ? toJob(row) : null;
   }
 
-  async active(): Promise<InferenceJobRecord[]> {
-    return (await this.select(this.sql`where j.status in ('STARTED', 'RUNNING') order by j.started_at`)).map(toJob);
+  /** Active jobs no Admin holds become `adminId`'s: answers them, for it to deploy again. */
+  async claimFree(adminId: string): Promise<InferenceJobRecord[]> {
+    const claimed = await this.sql<{ id: string }[]>`update inference_jobs set admin_id = ${adminId}
+      where status in ('STARTED', 'RUNNING') and admin_id is null returning id`;
+    if (claimed.length === 0) return [];
+    return (await this.select(this.sql`where j.id in ${this.sql(claimed.map((r) => r.id))} order by j.started_at`)).map(toJob);
   }
 
   async update(id: string, change: { status: JobStatus; predictorHost?: string; error?: string }): Promise<void> {

@@ -29,10 +29,10 @@ const toService = (r: ServiceRow): ServiceRecord => ({
 export class ServiceStore {
   constructor(private readonly sql: Sql) {}
 
-  async create(input: { kind: ServiceKind; host: string; subTrainJobId?: string; inferenceJobId?: string }): Promise<ServiceRecord> {
+  async create(input: { kind: ServiceKind; host: string; adminId: string; subTrainJobId?: string; inferenceJobId?: string }): Promise<ServiceRecord> {
     const [row] = await this.sql<ServiceRow[]>`
-      insert into services (kind, host, sub_train_job_id, inference_job_id)
-      values (${input.kind}, ${input.host}, ${input.subTrainJobId ?? null}, ${input.inferenceJobId ?? null}) returning *`;
+      insert into services (kind, host, admin_id, sub_train_job_id, inference_job_id)
+      values (${input.kind}, ${input.host}, ${input.adminId}, ${input.subTrainJobId ?? null}, ${input.inferenceJobId ?? null}) returning *`;
     return toService(row!);
   }
 
@@ -53,9 +53,9 @@ export class ServiceStore {
     return (await this.sql<ServiceRow[]>`select * from services where inference_job_id = ${inferenceJobId} order by started_at`).map(toService);
   }
 
-  /** Services a previous Admin process left marked alive; their processes exited with it. */
+  /** Services still marked alive whose Admin's lease ended; their processes exited with it. */
   async endOrphans(reason: string): Promise<ServiceRecord[]> {
     return (await this.sql<ServiceRow[]>`update services set status = 'STOPPED', error = ${reason}, stopped_at = now()
-      where status in ('STARTED', 'RUNNING') returning *`).map(toService);
+      where status in ('STARTED', 'RUNNING') and admin_id is null returning *`).map(toService);
   }
 }

@@ -2,6 +2,7 @@
  * The metadata store: one object per entity over the same postgres.js connection,
  * whether that reaches a Postgres server or the embedded PGlite.
  */
+import { AdminStore } from './admins.ts';
 import { openDatabase, type Database, type OpenDatabaseOptions } from './database.ts';
 import { DatasetStore } from './datasets.ts';
 import { InferenceJobStore } from './inference-jobs.ts';
@@ -12,6 +13,7 @@ import { TrialStore } from './trials.ts';
 import { UserStore } from './users.ts';
 
 export class Store {
+  readonly admins: AdminStore;
   readonly users: UserStore;
   readonly models: ModelStore;
   readonly datasets: DatasetStore;
@@ -21,6 +23,7 @@ export class Store {
   readonly inferenceJobs: InferenceJobStore;
 
   constructor(readonly db: Database) {
+    this.admins = new AdminStore(db.sql);
     this.users = new UserStore(db.sql);
     this.models = new ModelStore(db.sql);
     this.datasets = new DatasetStore(db.sql);

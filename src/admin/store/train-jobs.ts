@@ -61,17 +61,17 @@ export class TrainJobStore {
    * Creates a job with the next version of its app and one sub-job per template;
    * null when the app already has an active job.
    */
-  async create(input: Omit<TrainJobRecord, 'id' | 'appVersion' | 'status' | 'error' | 'startedAt' | 'stoppedAt'> & { modelIds: string[] }): Promise<TrainJobRecord | null> {
+  async create(input: Omit<TrainJobRecord, 'id' | 'appVersion' | 'status' | 'error' | 'startedAt' | 'stoppedAt'> & { modelIds: string[]; adminId: string }): Promise<TrainJobRecord | null> {
     return this.sql.begin(async (tx) => {
       // Serialises creations per user and app, so versions never collide.
       await tx`select pg_advisory_xact_lock(hashtext(${`${input.userId}/${input.app}`}))`;
       const [active] = await tx`select 1 from train_jobs where user_id = ${input.userId} and app = ${input.app} and status in ('STARTED', 'RUNNING')`;
       if (active) return null;
       const [row] = await tx<TrainJobRow[]>`
-        insert into train_jobs (user_id, app, app_version, task, train_dataset_id, val_dataset_id, budget, train_args)
+        insert into train_jobs (user_id, app, app_version, task, train_dataset_id, val_dataset_id, budget, train_args, admin_id)
         values (${input.userId}, ${input.app},
           (select coalesce(max(app_version), 0) + 1 from train_jobs where user_id = ${input.userId} and app = ${input.app}),
-          ${input.task}, ${input.trainDatasetId}, ${input.valDatasetId}, ${tx.json(input.budget as never)}, ${tx.json(input.trainArgs as never)})
+          ${input.task}, ${input.trainDatasetId}, ${input.valDatasetId}, ${tx.json(input.budget as never)}, ${tx.json(input.trainArgs as never)}, ${input.adminId})
         returning *`;
       for (const modelId of input.modelIds) {
         await tx`insert into sub_train_jobs (train_job_id, model_id) values (${row!.id}, ${modelId})`;
@@ -100,8 +100,10 @@ export class TrainJobStore {
     return rows.map(toJob);
   }
 
-  async active(): Promise<TrainJobRecord[]> {
-    return (await this.sql<TrainJobRow[]>`select * from train_jobs where status in ('STARTED', 'RUNNING') order by started_at`).map(toJob);
+  /** Active jobs no Admin holds become `adminId`'s: answers them, for it to run. */
+  async claimFree(adminId: string): Promise<TrainJobRecord[]> {
+    return (await this.sql<TrainJobRow[]>`update train_jobs set admin_id = ${adminId}
+      where status in ('STARTED', 'RUNNING') and admin_id is null returning *`).map(toJob);
   }
 
   async subJobs(trainJobId: string): Promise<SubTrainJobRecord[]> {

@@ -1,7 +1,7 @@
 /**
  * Train jobs in this Admin process: starts a runner per active sub-job, stops
- * jobs on request, suspends them at shutdown and resumes them at the next start
- * (everything needed to resume is in the store).
+ * jobs on request, suspends them at shutdown, and resumes the jobs its lease
+ * lets it claim (everything needed to resume is in the store).
  */
 import type { TrainJobRecord } from '../store/train-jobs.ts';
 import { INTERRUPTED, SubJobRunner, type RunnerDeps } from './sub-job-runner.ts';
@@ -57,11 +57,21 @@ export class TrainingManager {
     await this.running.get(jobId)?.done;
   }
 
-  /** At start: what a previous process left running is marked interrupted, and active jobs go on. */
-  async resumeAll(): Promise<void> {
-    await this.deps.store.trials.interruptRunning(INTERRUPTED);
-    await this.deps.store.services.endOrphans('the Admin that started it stopped');
-    for (const job of await this.deps.store.trainJobs.active()) this.start(job);
+  /** Takes the active jobs no Admin holds: what their last Admin left running is marked interrupted, and they go on here. */
+  async claim(adminId: string): Promise<void> {
+    const { store } = this.deps;
+    for (const job of await store.trainJobs.claimFree(adminId)) {
+      for (const sub of await store.trainJobs.subJobs(job.id)) await store.trials.interruptRunning(INTERRUPTED, sub.id);
+      this.start(job);
+    }
+  }
+
+  /** Ends the jobs run here that were stopped through another Admin. */
+  async follow(): Promise<void> {
+    for (const [jobId, entry] of this.running) {
+      const job = await this.deps.store.trainJobs.byId(jobId);
+      if (job && job.status !== 'STARTED' && job.status !== 'RUNNING' && entry.ending === null) end(entry, 'stop');
+    }
   }
 
   /** At shutdown: ends the work here, leaving the jobs to resume at the next start. */

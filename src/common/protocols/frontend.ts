@@ -32,6 +32,8 @@ export interface FrontendSpec {
   jobId: string; app: string; appVersion: number;
   task: Task;
   host: string; port: number;                 // 0: a free port
+  /** Tried first when set (a redeployed job's last port), so its clients need no new address; `port` when it is taken. */
+  preferredPort?: number;
   tls?: { certPath: string; keyPath: string };
   redisUrl?: string;                          // unset: the in-process queue
   trials: DeployedTrial[];
@@ -77,7 +79,10 @@ export function checkSpec(spec: FrontendSpec): void {
     if (!Number.isInteger(spec[field]) || spec[field] < 1) throw new Error(`${field} must be a positive integer, got ${spec[field]}`);
   }
   if (!(spec.maxQueueDelayMs >= 0)) throw new Error(`maxQueueDelayMs cannot be negative, got ${spec.maxQueueDelayMs}`);
-  if (!Number.isInteger(spec.port) || spec.port < 0 || spec.port > 65535) throw new Error(`port must be 0–65535, got ${spec.port}`);
+  for (const field of ['port', 'preferredPort'] as const) {
+    const port = spec[field] ?? 0;
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${field} must be 0–65535, got ${port}`);
+  }
   const regression = spec.task === 'TABULAR_REGRESSION';
   for (const trial of spec.trials) {
     if (regression !== (trial.classes.length === 0)) {
