@@ -40,6 +40,27 @@ test('a second Admin on the same embedded data directory is refused, naming the 
   await backend.dispose();
 });
 
+test('an Admin that finds its lease gone ends its work there, then claims the job again since no one took it', async () => {
+  const backend = await createBackend('embedded');
+  const admin = await startAdmin(testConfig(backend, LEASE));
+  try {
+    const client = await slowJob(admin.url, 'fenced', 12);
+    await waitUntil('a running trial', async () => (await client.getTrials('fenced')).some((x) => x.status === 'RUNNING'));
+    const pids = workerPids(await client.getTrainJob('fenced'));
+    // What another Admin does when it finds this one's heartbeat too old.
+    await admin.store.db.sql`delete from admins where id = ${admin.adminId}`;
+    await waitUntil('the workers to end', async () => pids.every((pid) => !isAlive(pid)), 30_000);
+    const job = await finished(client, 'fenced');
+    expect(job.status).toBe('STOPPED');
+    const trials = await client.getTrials('fenced');
+    expect(trials.filter((x) => x.error === INTERRUPTED).length).toBeGreaterThanOrEqual(1);
+    expect(trials.filter((x) => x.status === 'COMPLETED').length).toBe(12 - trials.filter((x) => x.error === INTERRUPTED).length);
+  } finally {
+    await admin.stop();
+    await backend.dispose();
+  }
+});
+
 describe.skipIf(!serverUrl)('two Admins on one Postgres server', () => {
   test('a second Admin that cannot take the port leaves the running job alone', async () => {
     const backend = await createBackend('server');
