@@ -51,10 +51,11 @@ export class AdminLease {
     this.timer.unref();
   }
 
-  /** Stops beating and frees what it holds; the caller has ended its work first. */
-  async release(): Promise<void> {
+  /** Stops beating, lets `endWork` end what runs here (no beat claims more meanwhile), then frees what it held. */
+  async release(endWork: () => Promise<void> = async () => {}): Promise<void> {
     clearInterval(this.timer);
     await this.beat;
+    await endWork();
     await this.store.admins.release(this.options.id);
   }
 

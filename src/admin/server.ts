@@ -108,9 +108,10 @@ export async function startAdmin(config: Config): Promise<RunningAdmin> {
       training,
       async stop() {
         await server.stop(true);
-        await endWork();
-        await services.stopAll();
-        await leased.release();
+        await leased.release(async () => {
+          await endWork();
+          await services.stopAll();
+        });
         await store.close();
       },
     };
