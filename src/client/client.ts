@@ -11,10 +11,11 @@ import type { AccessRight, Task, UserType } from '../common/domain.ts';
 import type { DatasetJson } from '../admin/schemas/datasets.ts';
 import type { ModelJson } from '../admin/schemas/models.ts';
 import type { CreateInferenceJobRequest, InferenceJobJson } from '../admin/schemas/inference-jobs.ts';
-import type { CreateTrainJobRequest, TrainJobJson, TrialJson, TrialLogsJson } from '../admin/schemas/train-jobs.ts';
+import type { CreateTrainJobRequest, TrainJobEventJson, TrainJobJson, TrialJson, TrialLogsJson, TrialReportJson } from '../admin/schemas/train-jobs.ts';
 import type { TokenJson, UserJson } from '../admin/schemas/users.ts';
 import type { Model, ModelClass, Params } from '../model/model.ts';
 import { RafikiClientError } from './errors.ts';
+import { serverSentEvents } from './events.ts';
 import { AdminHttp } from './http.ts';
 import { multipartBody } from './multipart.ts';
 import { Predictor, type PredictOptions, type V2InferResponse, type V2Tensor } from './predictor.ts';
@@ -188,6 +189,25 @@ export class Client {
   /** Completed trials by descending score. */
   getBestTrials(app: string, appVersion = -1, maxCount = 2): Promise<TrialJson[]> {
     return this.http.request('GET', `/train_jobs/${encodeURIComponent(app)}/${appVersion}/trials`, { query: { type: 'best', max_count: maxCount } });
+  }
+
+  /** Intermediate scores the job's trials reported, each with the early-stopping decision on it. */
+  getTrialReports(app: string, appVersion = -1): Promise<TrialReportJson[]> {
+    return this.http.request('GET', `/train_jobs/${encodeURIComponent(app)}/${appVersion}/reports`);
+  }
+
+  /**
+   * The job live: its state, all its trials and reports, then each change as it
+   * happens; the iteration ends when the job has ended (or on `break`).
+   *
+   * @example
+   * for await (const change of client.watchTrainJob('iris')) {
+   *   if (change.event === 'trials') for (const trial of change.data) console.log(trial.no, trial.status, trial.score);
+   * }
+   */
+  async *watchTrainJob(app: string, appVersion = -1): AsyncGenerator<TrainJobEventJson> {
+    const body = await this.http.request<ReadableStream<Uint8Array>>('GET', `/train_jobs/${encodeURIComponent(app)}/${appVersion}/events`, { stream: true });
+    for await (const event of serverSentEvents(body)) yield event as TrainJobEventJson;
   }
 
   getTrial(id: string): Promise<TrialJson> {

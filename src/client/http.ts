@@ -11,6 +11,8 @@ export interface RequestOptions {
   multipart?: { body: ReadableStream<Uint8Array>; contentType: string };
   /** Answer the raw bytes instead of parsing JSON. */
   binary?: boolean;
+  /** Answer the body as a stream, as it arrives. */
+  stream?: boolean;
 }
 
 export class AdminHttp {
@@ -42,6 +44,7 @@ export class AdminHttp {
     }
     if (!response.ok) throw await toError(response);
     if (options.binary) return new Uint8Array(await response.arrayBuffer()) as T;
+    if (options.stream) return response.body as T;
     return (await response.json()) as T;
   }
 }

@@ -3,6 +3,6 @@ export { RafikiClientError } from './errors.ts';
 export type { UserJson, TokenJson } from '../admin/schemas/users.ts';
 export type { ModelJson } from '../admin/schemas/models.ts';
 export type { DatasetJson } from '../admin/schemas/datasets.ts';
-export type { TrainJobJson, TrialJson, TrialLogsJson } from '../admin/schemas/train-jobs.ts';
+export type { TrainJobEventJson, TrainJobJson, TrialJson, TrialLogsJson, TrialReportJson } from '../admin/schemas/train-jobs.ts';
 export type { InferenceJobJson } from '../admin/schemas/inference-jobs.ts';
 export { Predictor, type PredictOptions, type V2InferResponse, type V2Tensor } from './predictor.ts';

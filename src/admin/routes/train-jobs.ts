@@ -7,11 +7,13 @@ import { isAdmin, visibleModelOr404 } from '../access.ts';
 import { guard, type Caller } from '../auth/guard.ts';
 import type { AdminDeps } from '../context.ts';
 import {
-  AppParams, AppVersionParams, CreateTrainJobBody, TrainJobResponse, TrialLogsResponse, TrialResponse, TrialsQuery, UserQuery,
-  type CreateTrainJobRequest,
+  AppParams, AppVersionParams, CreateTrainJobBody, TrainJobResponse, TrialLogsResponse, TrialReportResponse, TrialResponse, TrialsQuery, UserQuery,
+  type CreateTrainJobRequest, type TrainJobEventJson,
 } from '../schemas/train-jobs.ts';
 import type { TrainJobRecord } from '../store/train-jobs.ts';
-import type { TrialRecord } from '../store/trials.ts';
+import type { TrialRecord, TrialReport } from '../store/trials.ts';
+import { serverSentEvents } from '../sse.ts';
+import { followTrainJob } from '../training/job-feed.ts';
 
 const DEFAULT_BUDGET = { MODEL_TRIAL_COUNT: -1, TIME_HOURS: 0.1, WORKER_COUNT: 1, GPU_COUNT: 0 };
 
@@ -49,6 +51,10 @@ export function trialJson(trial: TrialRecord, job: Pick<TrainJobRecord, 'app' | 
     datetime_started: trial.startedAt.toISOString(),
     datetime_stopped: trial.stoppedAt?.toISOString() ?? null,
   };
+}
+
+export function reportJson(report: TrialReport) {
+  return { id: report.id, trial_id: report.trialId, step: report.step, score: report.score, decision: report.decision, time: report.reportedAt.toISOString() };
 }
 
 /** Rafiki's logs shape: plots defined, metrics logged (each with its time), messages. */
@@ -137,6 +143,24 @@ export const trainJobRoutes = (deps: AdminDeps) => {
         : await deps.store.trials.ofTrainJob(job.id);
       return trials.map((trial) => trialJson(trial, job));
     }, { roles: DEVELOPER_TYPES, params: AppVersionParams, query: TrialsQuery, response: { 200: t.Array(TrialResponse) }, detail: { summary: 'Trials of a train job, or the best (type=best&max_count=N)', tags: ['trials'] } })
+    .get('/train_jobs/:app/:app_version/reports', async ({ params, caller }) => {
+      const job = await jobOf(caller, params.app, params.app_version);
+      return (await deps.store.trials.reports(job.id)).map(reportJson);
+    }, { roles: DEVELOPER_TYPES, params: AppVersionParams, response: { 200: t.Array(TrialReportResponse) }, detail: { summary: "Intermediate scores the job's trials reported, each with the early-stopping decision on it", tags: ['trials'] } })
+    .get('/train_jobs/:app/:app_version/events', async ({ params, caller }) => {
+      const job = await jobOf(caller, params.app, params.app_version);
+      return serverSentEvents(async function* (signal) {
+        for await (const change of followTrainJob(deps.store, job.id, signal)) {
+          const event: TrainJobEventJson = change.kind === 'job' ? { event: 'job', data: trainJobJson(change.job) }
+            : change.kind === 'trials' ? { event: 'trials', data: change.trials.map((trial) => trialJson(trial, job)) }
+            : { event: 'reports', data: change.reports.map(reportJson) };
+          yield event;
+        }
+      });
+    }, {
+      roles: DEVELOPER_TYPES, params: AppVersionParams,
+      detail: { summary: 'The job live, as server-sent events: `job`, `trials` (all, then each as it changes), `reports`; the stream ends with the job', tags: ['train jobs'] },
+    })
     .get('/trials/:id', async ({ params, caller }) => {
       const { trial, job } = await trialOf(caller, params.id);
       return trialJson(trial, job);

@@ -66,6 +66,15 @@ export const TrialResponse = t.Object({
   datetime_stopped: t.Union([t.String(), t.Null()]),
 });
 
+export const TrialReportResponse = t.Object({
+  id: t.String(),
+  trial_id: t.String(),
+  step: t.Number(),
+  score: t.Union([t.Number(), t.Null()]),
+  decision: oneOf(['continue', 'stop'] as const),
+  time: t.String(),
+});
+
 export const TrialLogsResponse = t.Object({
   plots: t.Array(t.Object({ title: t.String(), metrics: t.Array(t.String()), x_axis: t.Union([t.String(), t.Null()]) })),
   metrics: t.Array(t.Record(t.String(), t.Union([t.Number(), t.String()]))),
@@ -84,3 +93,10 @@ export type CreateTrainJobRequest = Static<typeof CreateTrainJobBody>;
 export type TrainJobJson = Static<typeof TrainJobResponse>;
 export type TrialJson = Static<typeof TrialResponse>;
 export type TrialLogsJson = Static<typeof TrialLogsResponse>;
+export type TrialReportJson = Static<typeof TrialReportResponse>;
+
+/** What `GET /train_jobs/:app/:app_version/events` sends, one server-sent event each: the event's name and its data. */
+export type TrainJobEventJson =
+  | { event: 'job'; data: TrainJobJson }
+  | { event: 'trials'; data: TrialJson[] }
+  | { event: 'reports'; data: TrialReportJson[] };

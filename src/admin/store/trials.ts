@@ -18,18 +18,36 @@ export interface TrialRecord {
   workerId: string | null;
   startedAt: Date;
   stoppedAt: Date | null;
+  /** When it last changed: its start, its end, or its interruption. */
+  updatedAt: Date;
+}
+
+/** An intermediate score a trial reported while training, and the Advisor's early-stopping decision on it. */
+export interface TrialReport {
+  id: string;
+  trialId: string;
+  step: number;
+  score: number | null;
+  decision: 'continue' | 'stop';
+  reportedAt: Date;
 }
 
 interface TrialRow {
   id: string; sub_train_job_id: string; train_job_id: string; no: number; model_id: string; model_name: string;
   knobs: Knobs; status: TrialStatus; score: number | null; error: string | null; worker_id: string | null;
-  started_at: Date; stopped_at: Date | null;
+  started_at: Date; stopped_at: Date | null; updated_at: Date;
 }
+
+interface ReportRow { id: string; trial_id: string; step: number; score: number | null; decision: TrialReport['decision']; reported_at: Date }
 
 const toTrial = (r: TrialRow): TrialRecord => ({
   id: r.id, subTrainJobId: r.sub_train_job_id, trainJobId: r.train_job_id, no: r.no, modelId: r.model_id,
   modelName: r.model_name, knobs: r.knobs, status: r.status, score: r.score, error: r.error, workerId: r.worker_id,
-  startedAt: r.started_at, stoppedAt: r.stopped_at,
+  startedAt: r.started_at, stoppedAt: r.stopped_at, updatedAt: r.updated_at,
+});
+
+const toReport = (r: ReportRow): TrialReport => ({
+  id: String(r.id), trialId: r.trial_id, step: r.step, score: r.score, decision: r.decision, reportedAt: r.reported_at,
 });
 
 export class TrialStore {
@@ -65,6 +83,23 @@ export class TrialStore {
       order by t.score desc, t.started_at limit ${maxCount}`)).map(toTrial);
   }
 
+  /** A job's trials that changed after `since` (by the database's clock). */
+  async changedSince(trainJobId: string, since: Date): Promise<TrialRecord[]> {
+    return (await this.select(this.sql`where s.train_job_id = ${trainJobId} and t.updated_at > ${since} order by t.updated_at`)).map(toTrial);
+  }
+
+  async addReport(trialId: string, report: Pick<TrialReport, 'step' | 'score' | 'decision'>): Promise<void> {
+    await this.sql`insert into trial_reports (trial_id, step, score, decision) values (${trialId}, ${report.step}, ${report.score}, ${report.decision})`;
+  }
+
+  /** The reports of a job's trials, in the order they came; only those after `since` when it is given. */
+  async reports(trainJobId: string, since?: Date): Promise<TrialReport[]> {
+    const rows = await this.sql<ReportRow[]>`
+      select r.* from trial_reports r join trials t on t.id = r.trial_id join sub_train_jobs s on s.id = t.sub_train_job_id
+      where s.train_job_id = ${trainJobId} ${since ? this.sql`and r.reported_at > ${since}` : this.sql``} order by r.id`;
+    return rows.map(toReport);
+  }
+
   async ofSubJob(subTrainJobId: string): Promise<TrialRecord[]> {
     return (await this.select(this.sql`where t.sub_train_job_id = ${subTrainJobId} order by t.no`)).map(toTrial);
   }
@@ -72,7 +107,7 @@ export class TrialStore {
   /** Stores a trial's end: its score and parameters when it has them, in one transaction. */
   async finish(id: string, end: { status: TrialStatus; score?: number | null; error?: string | null; params?: Uint8Array; onnx?: Uint8Array | null }): Promise<void> {
     await this.sql.begin(async (tx) => {
-      await tx`update trials set status = ${end.status}, score = ${end.score ?? null}, error = ${end.error ?? null}, stopped_at = now()
+      await tx`update trials set status = ${end.status}, score = ${end.score ?? null}, error = ${end.error ?? null}, stopped_at = now(), updated_at = clock_timestamp()
         where id = ${id}`;
       if (end.params) {
         await tx`insert into trial_parameters (trial_id, params, onnx) values (${id}, ${end.params}, ${end.onnx ?? null})
@@ -83,7 +118,7 @@ export class TrialStore {
 
   /** Trials left RUNNING by a process that is gone become ERRORED with `reason`. */
   async interruptRunning(reason: string, subTrainJobId?: string): Promise<number> {
-    const rows = await this.sql`update trials set status = 'ERRORED', error = ${reason}, stopped_at = now()
+    const rows = await this.sql`update trials set status = 'ERRORED', error = ${reason}, stopped_at = now(), updated_at = clock_timestamp()
       where status in ('RUNNING', 'PENDING') ${subTrainJobId ? this.sql`and sub_train_job_id = ${subTrainJobId}` : this.sql``}
       returning id`;
     return rows.length;

@@ -40,6 +40,8 @@ export const DEADLINE_GRACE_MS = 10_000;
 export const ADVISOR_RETRY_MS = 60_000;
 /** Sessions rebuilt for one call before it gives up: a session lost again at once is not the Advisor restarting. */
 const MAX_REBUILDS = 2;
+/** Reports stored per trial for its learning curve; later ones are still decided on, not stored. */
+export const MAX_STORED_REPORTS = 10_000;
 
 /** Whether an Advisor call failed because the Advisor could not answer (not because it refused). */
 function unreachable(error: unknown): boolean {
@@ -65,6 +67,7 @@ export class SubJobRunner {
   private consecutiveErrors = 0;
   private lastError = '';
   private readonly trialNumbers = new Map<string, number>();
+  private readonly storedReports = new Map<string, number>();
   private readonly stopped: Promise<Ending>;
   private signalStop!: () => void;
   private session: string | undefined;
@@ -182,7 +185,13 @@ export class SubJobRunner {
         if (trialNo === undefined || !this.session || this.stopping) return this.stopping ? 'stop' : 'continue';
         const feedback = { trial_no: trialNo, step, score: score !== null && Number.isFinite(score) ? score : null, final: false };
         // A trial goes on when the Advisor cannot decide (a rebuilt session may not know it).
-        return (await this.advise((session) => this.deps.advisor.feedback(session, feedback)).catch(() => ({ decision: 'continue' as const }))).decision;
+        const { decision } = await this.advise((session) => this.deps.advisor.feedback(session, feedback)).catch(() => ({ decision: 'continue' as const }));
+        const stored = this.storedReports.get(trialId) ?? 0;
+        if (stored < MAX_STORED_REPORTS) {
+          this.storedReports.set(trialId, stored + 1);
+          await this.deps.store.trials.addReport(trialId, { step, score: feedback.score, decision });
+        }
+        return decision;
       },
     };
   }
@@ -203,6 +212,7 @@ export class SubJobRunner {
         this.trialNumbers.set(trial.id, proposal.trial_no);
         const result = await this.runWithLimits(worker, trial.id, proposal.knobs);
         await this.record(trial.id, proposal.trial_no, result);
+        this.storedReports.delete(trial.id);
         if (result.status === 'DIED' || 'ending' in result) {
           this.workers.delete(worker);
           await worker.stop();
