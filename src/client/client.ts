@@ -1,5 +1,7 @@
 /**
- * The Rafiki SDK: every call of the Admin's REST API as a typed method.
+ * The Rafiki SDK: every call of the Admin's REST API as a typed method
+ * (`AdminApi`), plus what needs Node: uploads from paths, bytes or streams, sent
+ * streaming, and queries to deployed jobs over HTTP/2.
  *
  * @example
  * const client = new Client({ adminUrl: 'http://localhost:3000' });
@@ -7,18 +9,15 @@
  * await client.createUser({ email: 'dev@example.com', password: 'a long password', userType: 'APP_DEVELOPER' });
  */
 import { createReadStream } from 'node:fs';
-import type { AccessRight, Task, UserType } from '../common/domain.ts';
+import type { AccessRight, Task } from '../common/domain.ts';
 import type { DatasetJson } from '../admin/schemas/datasets.ts';
 import type { ModelJson } from '../admin/schemas/models.ts';
-import type { CreateInferenceJobRequest, InferenceJobJson } from '../admin/schemas/inference-jobs.ts';
-import type { CreateTrainJobRequest, TrainJobEventJson, TrainJobJson, TrialJson, TrialLogsJson, TrialReportJson } from '../admin/schemas/train-jobs.ts';
-import type { TokenJson, UserJson } from '../admin/schemas/users.ts';
 import type { Model, ModelClass, Params } from '../model/model.ts';
-import { RafikiClientError } from './errors.ts';
-import { serverSentEvents } from './events.ts';
-import { AdminHttp } from './http.ts';
+import { AdminApi } from './admin-api.ts';
 import { multipartBody } from './multipart.ts';
 import { Predictor, type PredictOptions, type V2InferResponse, type V2Tensor } from './predictor.ts';
+
+export { type ClientOptions, type CreateTrainJobOptions, type CurrentUser } from './admin-api.ts';
 
 /** A file to upload: a path on disk, bytes, or a stream of bytes. */
 export type Upload = string | Uint8Array | AsyncIterable<Uint8Array>;
@@ -37,71 +36,10 @@ export interface CreateModelOptions {
   accessRight?: AccessRight;
 }
 
-export interface CreateTrainJobOptions {
-  app: string;
-  task: Task;
-  trainDatasetId: string;
-  valDatasetId: string;
-  /** The templates to tune. */
-  modelIds: string[];
-  budget?: CreateTrainJobRequest['budget'];
-  trainArgs?: CreateTrainJobRequest['train_args'];
-}
-
 export type CreateDatasetOptions = { name: string; task: Task } & ({ file: Upload; url?: never } | { url: string; file?: never });
 
-export interface ClientOptions {
-  /** Default `http://localhost:3000`. */
-  adminUrl?: string;
-  /** A token from an earlier login. */
-  token?: string;
-}
-
-export interface CurrentUser { id: string; userType: UserType }
-
-export class Client {
-  protected readonly http: AdminHttp;
-  private user: CurrentUser | undefined;
+export class Client extends AdminApi {
   private readonly predictors = new Map<string, Predictor>();
-
-  constructor({ adminUrl = 'http://localhost:3000', token }: ClientOptions = {}) {
-    this.http = new AdminHttp(adminUrl);
-    this.http.token = token;
-  }
-
-  get token(): string | undefined {
-    return this.http.token;
-  }
-
-  async login(email: string, password: string): Promise<CurrentUser> {
-    const data = await this.http.request<TokenJson>('POST', '/tokens', { json: { email, password } });
-    this.http.token = data.token;
-    this.user = { id: data.user_id, userType: data.user_type };
-    return this.user;
-  }
-
-  logout(): void {
-    this.http.token = undefined;
-    this.user = undefined;
-  }
-
-  /** The logged-in user; throws when not logged in. */
-  getCurrentUser(): CurrentUser {
-    if (!this.user) throw new RafikiClientError(401, 'UNAUTHORIZED', 'not logged in: call login() first');
-    return this.user;
-  }
-
-  createUser(user: { email: string; password: string; userType: UserType }): Promise<UserJson> {
-    return this.http.request('POST', '/users', { json: { email: user.email, password: user.password, user_type: user.userType } });
-  }
-
-  getUsers(): Promise<UserJson[]> {
-    return this.http.request('GET', '/users');
-  }
-
-  banUser(email: string): Promise<UserJson> {
-    return this.http.request('DELETE', '/users', { json: { email } });
-  }
 
   /** Uploads a model template; the Admin loads it in a subprocess to check it first. */
   createModel(options: CreateModelOptions): Promise<ModelJson> {
@@ -115,24 +53,6 @@ export class Client {
     return this.http.request('POST', '/models', { multipart: multipartBody(fields, { field: 'model_file_bytes', data: uploadData(options.file) }) });
   }
 
-  /** Your templates and the public ones, optionally of one task. */
-  getAvailableModels(task?: Task): Promise<ModelJson[]> {
-    return this.http.request('GET', '/models/available', { query: { task } });
-  }
-
-  getModel(id: string): Promise<ModelJson> {
-    return this.http.request('GET', `/models/${encodeURIComponent(id)}`);
-  }
-
-  /** The template's source file, byte for byte. */
-  downloadModelFile(id: string): Promise<Uint8Array> {
-    return this.http.request('GET', `/models/${encodeURIComponent(id)}/model_file`, { binary: true });
-  }
-
-  deleteModel(id: string): Promise<ModelJson> {
-    return this.http.request('DELETE', `/models/${encodeURIComponent(id)}`);
-  }
-
   /** Uploads a dataset from a path, bytes or a stream (sent streaming), or has the Admin fetch a URL. */
   createDataset(options: CreateDatasetOptions): Promise<DatasetJson> {
     const fields = { name: options.name, task: options.task, dataset_url: options.url };
@@ -140,108 +60,10 @@ export class Client {
     return this.http.request('POST', '/datasets', { multipart: multipartBody(fields, file) });
   }
 
-  getDatasets(task?: Task): Promise<DatasetJson[]> {
-    return this.http.request('GET', '/datasets', { query: { task } });
-  }
-
-  getDataset(id: string): Promise<DatasetJson> {
-    return this.http.request('GET', `/datasets/${encodeURIComponent(id)}`);
-  }
-
-  deleteDataset(id: string): Promise<DatasetJson> {
-    return this.http.request('DELETE', `/datasets/${encodeURIComponent(id)}`);
-  }
-
-  /** Starts a train job: each template is tuned within the budget (per template). */
-  createTrainJob(options: CreateTrainJobOptions): Promise<TrainJobJson> {
-    const body: CreateTrainJobRequest = {
-      app: options.app,
-      task: options.task,
-      train_dataset_id: options.trainDatasetId,
-      val_dataset_id: options.valDatasetId,
-      model_ids: options.modelIds,
-      ...(options.budget ? { budget: options.budget } : {}),
-      ...(options.trainArgs ? { train_args: options.trainArgs } : {}),
-    };
-    return this.http.request('POST', '/train_jobs', { json: body });
-  }
-
-  /** Train jobs of one app, or all of a user's (an admin may name another user). */
-  getTrainJobs(filter: { app?: string; userId?: string } = {}): Promise<TrainJobJson[]> {
-    return filter.app === undefined
-      ? this.http.request('GET', '/train_jobs', { query: { user_id: filter.userId } })
-      : this.http.request('GET', `/train_jobs/${encodeURIComponent(filter.app)}`);
-  }
-
-  /** A train job with its sub-jobs and workers; version -1 is the latest. */
-  getTrainJob(app: string, appVersion = -1): Promise<TrainJobJson> {
-    return this.http.request('GET', `/train_jobs/${encodeURIComponent(app)}/${appVersion}`);
-  }
-
-  stopTrainJob(app: string, appVersion = -1): Promise<TrainJobJson> {
-    return this.http.request('POST', `/train_jobs/${encodeURIComponent(app)}/${appVersion}/stop`);
-  }
-
-  getTrials(app: string, appVersion = -1): Promise<TrialJson[]> {
-    return this.http.request('GET', `/train_jobs/${encodeURIComponent(app)}/${appVersion}/trials`);
-  }
-
-  /** Completed trials by descending score. */
-  getBestTrials(app: string, appVersion = -1, maxCount = 2): Promise<TrialJson[]> {
-    return this.http.request('GET', `/train_jobs/${encodeURIComponent(app)}/${appVersion}/trials`, { query: { type: 'best', max_count: maxCount } });
-  }
-
-  /** Intermediate scores the job's trials reported, each with the early-stopping decision on it. */
-  getTrialReports(app: string, appVersion = -1): Promise<TrialReportJson[]> {
-    return this.http.request('GET', `/train_jobs/${encodeURIComponent(app)}/${appVersion}/reports`);
-  }
-
-  /**
-   * The job live: its state, all its trials and reports, then each change as it
-   * happens; the iteration ends when the job has ended (or on `break`).
-   *
-   * @example
-   * for await (const change of client.watchTrainJob('iris')) {
-   *   if (change.event === 'trials') for (const trial of change.data) console.log(trial.no, trial.status, trial.score);
-   * }
-   */
-  async *watchTrainJob(app: string, appVersion = -1): AsyncGenerator<TrainJobEventJson> {
-    const body = await this.http.request<ReadableStream<Uint8Array>>('GET', `/train_jobs/${encodeURIComponent(app)}/${appVersion}/events`, { stream: true });
-    for await (const event of serverSentEvents(body)) yield event as TrainJobEventJson;
-  }
-
-  getTrial(id: string): Promise<TrialJson> {
-    return this.http.request('GET', `/trials/${encodeURIComponent(id)}`);
-  }
-
-  getTrialLogs(id: string): Promise<TrialLogsJson> {
-    return this.http.request('GET', `/trials/${encodeURIComponent(id)}/logs`);
-  }
-
   /** The trial's parameters, decoded from the SDK's binary format. */
   async getTrialParameters(id: string): Promise<Params> {
     const { decodeParams } = await import('../model/params.ts');
     return decodeParams(await this.http.request<Uint8Array>('GET', `/trials/${encodeURIComponent(id)}/parameters`, { binary: true }));
-  }
-
-  /** Deploys a STOPPED train job's best trials; the answer's `predictor_host` takes queries. */
-  createInferenceJob(app: string, appVersion = -1, budget?: CreateInferenceJobRequest['budget']): Promise<InferenceJobJson> {
-    return this.http.request('POST', '/inference_jobs', { json: { app, app_version: appVersion, ...(budget ? { budget } : {}) } });
-  }
-
-  /** Inference jobs of one app, or all of a user's (an admin may name another user). */
-  getInferenceJobs(filter: { app?: string; userId?: string } = {}): Promise<InferenceJobJson[]> {
-    return filter.app === undefined
-      ? this.http.request('GET', '/inference_jobs', { query: { user_id: filter.userId } })
-      : this.http.request('GET', `/inference_jobs/${encodeURIComponent(filter.app)}`);
-  }
-
-  getRunningInferenceJob(app: string, appVersion = -1): Promise<InferenceJobJson> {
-    return this.http.request('GET', `/inference_jobs/${encodeURIComponent(app)}/${appVersion}`);
-  }
-
-  stopInferenceJob(app: string, appVersion = -1): Promise<InferenceJobJson> {
-    return this.http.request('POST', `/inference_jobs/${encodeURIComponent(app)}/${appVersion}/stop`);
   }
 
   private predictor(host: string): Predictor {

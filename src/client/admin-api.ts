@@ -1,0 +1,198 @@
+/**
+ * The Admin's REST API as typed methods, over fetch alone: what runs in a
+ * browser (the dashboard) as in Node and Bun. `Client` (client.ts) adds what
+ * needs Node: uploads from files and streams, predictions over HTTP/2.
+ *
+ * @example
+ * const api = new AdminApi({ adminUrl: location.origin, token });
+ * for (const job of await api.getTrainJobs()) console.log(job.app, job.status);
+ */
+import type { Task, UserType } from '../common/domain.ts';
+import type { DatasetJson } from '../admin/schemas/datasets.ts';
+import type { ModelJson } from '../admin/schemas/models.ts';
+import type { CreateInferenceJobRequest, InferenceJobJson } from '../admin/schemas/inference-jobs.ts';
+import type { CreateTrainJobRequest, TrainJobEventJson, TrainJobJson, TrialJson, TrialLogsJson, TrialReportJson } from '../admin/schemas/train-jobs.ts';
+import type { TokenJson, UserJson } from '../admin/schemas/users.ts';
+import { RafikiClientError } from './errors.ts';
+import { serverSentEvents } from './events.ts';
+import { AdminHttp } from './http.ts';
+
+export interface CreateTrainJobOptions {
+  app: string;
+  task: Task;
+  trainDatasetId: string;
+  valDatasetId: string;
+  /** The templates to tune. */
+  modelIds: string[];
+  budget?: CreateTrainJobRequest['budget'];
+  trainArgs?: CreateTrainJobRequest['train_args'];
+}
+
+export interface ClientOptions {
+  /** Default `http://localhost:3000`. */
+  adminUrl?: string;
+  /** A token from an earlier login. */
+  token?: string;
+}
+
+export interface CurrentUser { id: string; userType: UserType }
+
+export class AdminApi {
+  protected readonly http: AdminHttp;
+  private user: CurrentUser | undefined;
+
+  constructor({ adminUrl = 'http://localhost:3000', token }: ClientOptions = {}) {
+    this.http = new AdminHttp(adminUrl);
+    this.http.token = token;
+  }
+
+  get token(): string | undefined {
+    return this.http.token;
+  }
+
+  async login(email: string, password: string): Promise<CurrentUser> {
+    const data = await this.http.request<TokenJson>('POST', '/tokens', { json: { email, password } });
+    this.http.token = data.token;
+    this.user = { id: data.user_id, userType: data.user_type };
+    return this.user;
+  }
+
+  logout(): void {
+    this.http.token = undefined;
+    this.user = undefined;
+  }
+
+  /** The logged-in user; throws when not logged in. */
+  getCurrentUser(): CurrentUser {
+    if (!this.user) throw new RafikiClientError(401, 'UNAUTHORIZED', 'not logged in: call login() first');
+    return this.user;
+  }
+
+  createUser(user: { email: string; password: string; userType: UserType }): Promise<UserJson> {
+    return this.http.request('POST', '/users', { json: { email: user.email, password: user.password, user_type: user.userType } });
+  }
+
+  getUsers(): Promise<UserJson[]> {
+    return this.http.request('GET', '/users');
+  }
+
+  banUser(email: string): Promise<UserJson> {
+    return this.http.request('DELETE', '/users', { json: { email } });
+  }
+
+  /** Your templates and the public ones, optionally of one task. */
+  getAvailableModels(task?: Task): Promise<ModelJson[]> {
+    return this.http.request('GET', '/models/available', { query: { task } });
+  }
+
+  getModel(id: string): Promise<ModelJson> {
+    return this.http.request('GET', `/models/${encodeURIComponent(id)}`);
+  }
+
+  /** The template's source file, byte for byte. */
+  downloadModelFile(id: string): Promise<Uint8Array> {
+    return this.http.request('GET', `/models/${encodeURIComponent(id)}/model_file`, { binary: true });
+  }
+
+  deleteModel(id: string): Promise<ModelJson> {
+    return this.http.request('DELETE', `/models/${encodeURIComponent(id)}`);
+  }
+
+  getDatasets(task?: Task): Promise<DatasetJson[]> {
+    return this.http.request('GET', '/datasets', { query: { task } });
+  }
+
+  getDataset(id: string): Promise<DatasetJson> {
+    return this.http.request('GET', `/datasets/${encodeURIComponent(id)}`);
+  }
+
+  deleteDataset(id: string): Promise<DatasetJson> {
+    return this.http.request('DELETE', `/datasets/${encodeURIComponent(id)}`);
+  }
+
+  /** Starts a train job: each template is tuned within the budget (per template). */
+  createTrainJob(options: CreateTrainJobOptions): Promise<TrainJobJson> {
+    const body: CreateTrainJobRequest = {
+      app: options.app,
+      task: options.task,
+      train_dataset_id: options.trainDatasetId,
+      val_dataset_id: options.valDatasetId,
+      model_ids: options.modelIds,
+      ...(options.budget ? { budget: options.budget } : {}),
+      ...(options.trainArgs ? { train_args: options.trainArgs } : {}),
+    };
+    return this.http.request('POST', '/train_jobs', { json: body });
+  }
+
+  /** Train jobs of one app, or all of a user's (an admin may name another user). */
+  getTrainJobs(filter: { app?: string; userId?: string } = {}): Promise<TrainJobJson[]> {
+    return filter.app === undefined
+      ? this.http.request('GET', '/train_jobs', { query: { user_id: filter.userId } })
+      : this.http.request('GET', `/train_jobs/${encodeURIComponent(filter.app)}`);
+  }
+
+  /** A train job with its sub-jobs and workers; version -1 is the latest. */
+  getTrainJob(app: string, appVersion = -1): Promise<TrainJobJson> {
+    return this.http.request('GET', `/train_jobs/${encodeURIComponent(app)}/${appVersion}`);
+  }
+
+  stopTrainJob(app: string, appVersion = -1): Promise<TrainJobJson> {
+    return this.http.request('POST', `/train_jobs/${encodeURIComponent(app)}/${appVersion}/stop`);
+  }
+
+  getTrials(app: string, appVersion = -1): Promise<TrialJson[]> {
+    return this.http.request('GET', `/train_jobs/${encodeURIComponent(app)}/${appVersion}/trials`);
+  }
+
+  /** Completed trials by descending score. */
+  getBestTrials(app: string, appVersion = -1, maxCount = 2): Promise<TrialJson[]> {
+    return this.http.request('GET', `/train_jobs/${encodeURIComponent(app)}/${appVersion}/trials`, { query: { type: 'best', max_count: maxCount } });
+  }
+
+  /** Intermediate scores the job's trials reported, each with the early-stopping decision on it. */
+  getTrialReports(app: string, appVersion = -1): Promise<TrialReportJson[]> {
+    return this.http.request('GET', `/train_jobs/${encodeURIComponent(app)}/${appVersion}/reports`);
+  }
+
+  /**
+   * The job live: its state, all its trials and reports, then each change as it
+   * happens; the iteration ends when the job has ended (or on `break`).
+   *
+   * @example
+   * for await (const change of client.watchTrainJob('iris')) {
+   *   if (change.event === 'trials') for (const trial of change.data) console.log(trial.no, trial.status, trial.score);
+   * }
+   */
+  async *watchTrainJob(app: string, appVersion = -1): AsyncGenerator<TrainJobEventJson> {
+    const body = await this.http.request<ReadableStream<Uint8Array>>('GET', `/train_jobs/${encodeURIComponent(app)}/${appVersion}/events`, { stream: true });
+    for await (const event of serverSentEvents(body)) yield event as TrainJobEventJson;
+  }
+
+  getTrial(id: string): Promise<TrialJson> {
+    return this.http.request('GET', `/trials/${encodeURIComponent(id)}`);
+  }
+
+  getTrialLogs(id: string): Promise<TrialLogsJson> {
+    return this.http.request('GET', `/trials/${encodeURIComponent(id)}/logs`);
+  }
+
+  /** Deploys a STOPPED train job's best trials; the answer's `predictor_host` takes queries. */
+  createInferenceJob(app: string, appVersion = -1, budget?: CreateInferenceJobRequest['budget']): Promise<InferenceJobJson> {
+    return this.http.request('POST', '/inference_jobs', { json: { app, app_version: appVersion, ...(budget ? { budget } : {}) } });
+  }
+
+  /** Inference jobs of one app, or all of a user's (an admin may name another user). */
+  getInferenceJobs(filter: { app?: string; userId?: string } = {}): Promise<InferenceJobJson[]> {
+    return filter.app === undefined
+      ? this.http.request('GET', '/inference_jobs', { query: { user_id: filter.userId } })
+      : this.http.request('GET', `/inference_jobs/${encodeURIComponent(filter.app)}`);
+  }
+
+  getRunningInferenceJob(app: string, appVersion = -1): Promise<InferenceJobJson> {
+    return this.http.request('GET', `/inference_jobs/${encodeURIComponent(app)}/${appVersion}`);
+  }
+
+  stopInferenceJob(app: string, appVersion = -1): Promise<InferenceJobJson> {
+    return this.http.request('POST', `/inference_jobs/${encodeURIComponent(app)}/${appVersion}/stop`);
+  }
+}
