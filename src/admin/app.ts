@@ -6,6 +6,7 @@ import { noNul } from '../common/no-nul.ts';
 import { httpErrors } from '../common/http-errors.ts';
 import { plainJson } from '../common/http-json.ts';
 import { adminContext, type AdminDeps } from './context.ts';
+import { dashboardRoutes } from './dashboard/routes.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { inferenceJobRoutes } from './routes/inference-jobs.ts';
 import { modelRoutes } from './routes/models.ts';
@@ -23,7 +24,7 @@ export function createAdminApp(deps: AdminDeps) {
       documentation: { info: { title: 'Rafiki Admin', version: '0.1.0', description: 'Machine learning as a service: users, models, datasets, train and inference jobs.' } },
     }))
     .use(adminContext(deps))
-    .get('/', () => ({ name: 'rafiki-admin', openapi: '/openapi' }))
+    .use(dashboardRoutes({ publicHost: deps.config.publicHost }))
     .get('/health', async ({ set }) => {
       const ok = await deps.store.healthy();
       if (!ok) set.status = 503;
