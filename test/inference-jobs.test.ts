@@ -87,6 +87,36 @@ describe('inference jobs', () => {
     await client.stopInferenceJob('iris');
   });
 
+  test("through the Admin: the running job's model, one query and its serving figures; its owner's alone", async () => {
+    await client.createInferenceJob('iris', 1, { MODEL_COUNT: 1, GPU_COUNT: 0 });
+    const model = await client.getInferenceJobModel('iris', 1);
+    expect(model.name).toBe('iris');
+    expect(model.outputs[0]!.parameters?.classes).toEqual(['setosa', 'versicolor', 'virginica']);
+
+    const probabilities = (await client.predictThroughAdmin('iris', 1, SETOSA)) as number[];
+    expect(probabilities.indexOf(Math.max(...probabilities))).toBe(0);
+    // The predictor's own 400, in its words, relayed.
+    const bad = await failure(client.predictThroughAdmin('iris', 1, { sepal_length: 'long' }));
+    expect(bad.status).toBe(400);
+    expect(bad.message).toContain('sepal_length');
+
+    const figures = await client.getServingFigures('iris', 1);
+    expect(figures.answers['200']).toBe(1);
+    expect(figures.answers['400']).toBe(1);
+    expect(figures.errors).toBe(1);
+    expect(figures.latencySeconds.count).toBe(2);
+    expect(figures.latencySeconds.buckets.at(-1)![1]).toBeLessThanOrEqual(2);
+    expect(figures.batchSize.count).toBeGreaterThanOrEqual(1);
+
+    const other = new Client({ adminUrl: admin.url });
+    await client.createUser({ email: 'someone@example.com', password: 'a long password', userType: 'APP_DEVELOPER' });
+    await other.login('someone@example.com', 'a long password');
+    expect((await failure(other.predictThroughAdmin('iris', 1, SETOSA))).status).toBe(404);
+    expect((await failure(other.getServingFigures('iris', 1))).status).toBe(404);
+    await client.stopInferenceJob('iris', 1);
+    expect((await failure(client.getInferenceJobModel('iris', 1))).status).toBe(409);
+  });
+
   test('bad requests: a running or unknown train job, a GPU, unknown fields', async () => {
     const datasets = await client.getDatasets();
     const tiny = (await client.getAvailableModels(TASK)).find((m) => m.name === 'tiny')!;

@@ -10,7 +10,7 @@
 import type { Task, UserType } from '../common/domain.ts';
 import type { DatasetJson } from '../admin/schemas/datasets.ts';
 import type { ModelJson } from '../admin/schemas/models.ts';
-import type { CreateInferenceJobRequest, InferenceJobJson } from '../admin/schemas/inference-jobs.ts';
+import type { CreateInferenceJobRequest, InferenceJobJson, ServingFiguresJson } from '../admin/schemas/inference-jobs.ts';
 import type { CreateTrainJobRequest, TrainJobEventJson, TrainJobJson, TrialJson, TrialLogsJson, TrialReportJson } from '../admin/schemas/train-jobs.ts';
 import type { TokenJson, UserJson } from '../admin/schemas/users.ts';
 import { RafikiClientError } from './errors.ts';
@@ -36,6 +36,14 @@ export interface ClientOptions {
 }
 
 export interface CurrentUser { id: string; userType: UserType }
+
+/** KServe v2 model metadata as Rafiki's predictors give it (src/frontend/routes/kserve-v2.ts). */
+export interface V2ModelMetadata {
+  name: string;
+  platform: string;
+  inputs: { name: string; datatype: string; shape: number[]; parameters?: { columns?: string[]; categories?: Record<string, string[]> } }[];
+  outputs: { name: string; datatype: string; shape: number[]; parameters?: { classes?: string[] } }[];
+}
 
 export class AdminApi {
   protected readonly http: AdminHttp;
@@ -190,6 +198,22 @@ export class AdminApi {
 
   getRunningInferenceJob(app: string, appVersion = -1): Promise<InferenceJobJson> {
     return this.http.request('GET', `/inference_jobs/${encodeURIComponent(app)}/${appVersion}`);
+  }
+
+  /** The running job's model as its predictor describes it: KServe v2 metadata (inputs with their columns or image shape, classes). */
+  getInferenceJobModel(app: string, appVersion = -1): Promise<V2ModelMetadata> {
+    return this.http.request('GET', `/inference_jobs/${encodeURIComponent(app)}/${appVersion}/model`);
+  }
+
+  /** One query through the Admin, which asks the job's predictor with this token; for many queries, query the predictor itself. */
+  async predictThroughAdmin(app: string, appVersion: number, query: unknown): Promise<unknown> {
+    const answer = await this.http.request<{ prediction: unknown }>('POST', `/inference_jobs/${encodeURIComponent(app)}/${appVersion}/predict`, { json: { query } });
+    return answer.prediction;
+  }
+
+  /** The running job's serving figures since it started (counts and cumulative histograms; two readings give rates). */
+  getServingFigures(app: string, appVersion = -1): Promise<ServingFiguresJson> {
+    return this.http.request('GET', `/inference_jobs/${encodeURIComponent(app)}/${appVersion}/serving`);
   }
 
   stopInferenceJob(app: string, appVersion = -1): Promise<InferenceJobJson> {

@@ -1,4 +1,4 @@
-export { AdminApi } from './admin-api.ts';
+export { AdminApi, type V2ModelMetadata } from './admin-api.ts';
 export { Client, type ClientOptions, type CreateDatasetOptions, type CreateModelOptions, type CreateTrainJobOptions, type CurrentUser, type Upload } from './client.ts';
 export { RafikiClientError } from './errors.ts';
 export type { UserJson, TokenJson } from '../admin/schemas/users.ts';

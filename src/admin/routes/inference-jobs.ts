@@ -1,11 +1,14 @@
 /** /inference_jobs: deploy a stopped train job's best trials behind a query frontend; list; stop. */
 import { Elysia, t } from 'elysia';
+import { readFileSync } from 'node:fs';
 import { DEVELOPER_TYPES } from '../../common/domain.ts';
 import { badRequest, conflict, forbidden, notFound, RafikiError } from '../../common/errors.ts';
 import { isAdmin } from '../access.ts';
 import { guard, type Caller } from '../auth/guard.ts';
 import type { AdminDeps } from '../context.ts';
-import { CreateInferenceJobBody, InferenceJobResponse } from '../schemas/inference-jobs.ts';
+import { askPredictor } from '../inference/predictor-proxy.ts';
+import { servingFigures } from '../inference/serving-figures.ts';
+import { CreateInferenceJobBody, InferenceJobResponse, PredictBody, ServingFiguresResponse } from '../schemas/inference-jobs.ts';
 import { AppParams, AppVersionParams, UserQuery } from '../schemas/train-jobs.ts';
 import type { InferenceJobRecord } from '../store/inference-jobs.ts';
 import type { TrainJobRecord } from '../store/train-jobs.ts';
@@ -43,6 +46,19 @@ export const inferenceJobRoutes = (deps: AdminDeps) => {
     return job;
   };
   const withApps = async (jobs: InferenceJobRecord[]) => Promise.all(jobs.map(async (job) => inferenceJobJson(job, (await deps.store.trainJobs.byId(job.trainJobId))!)));
+
+  const runningJobOf = async (caller: Caller, app: string, version: number) => {
+    const trainJob = await trainJobOf(caller, app, version);
+    const job = await deps.store.inferenceJobs.runningOf(trainJob.id);
+    if (!job?.predictorHost || job.status !== 'RUNNING') throw conflict(`train job ${trainJob.app} v${trainJob.appVersion} has no running inference job`);
+    return { job: { ...job, predictorHost: job.predictorHost }, trainJob };
+  };
+  const ca = deps.config.tlsCert ? readFileSync(deps.config.tlsCert, 'utf8') : undefined;
+  const ask = (job: { predictorHost: string }, request: Request, method: 'GET' | 'POST', path: string, json?: unknown) =>
+    askPredictor(job.predictorHost, { method, path, authorization: request.headers.get('authorization') ?? '', ...(json !== undefined ? { json } : {}), ...(ca ? { ca } : {}) });
+  // The predictor's answer as it gave it: its status, and its error's words.
+  const relay = (answer: { status: number; text: string; contentType: string }) =>
+    new Response(answer.text, { status: answer.status, headers: { 'content-type': answer.contentType } });
 
   return new Elysia()
     .use(guard(deps))
@@ -84,6 +100,20 @@ export const inferenceJobRoutes = (deps: AdminDeps) => {
       if (!job) throw notFound(`train job ${trainJob.app} v${trainJob.appVersion} has no running inference job`);
       return inferenceJobJson(job, trainJob);
     }, { roles: DEVELOPER_TYPES, params: AppVersionParams, response: { 200: InferenceJobResponse }, detail: { summary: 'The running inference job of an app version (-1: the latest)', tags: ['inference jobs'] } })
+    .get('/inference_jobs/:app/:app_version/model', async ({ params, caller, request }) => {
+      const { job, trainJob } = await runningJobOf(caller, params.app, params.app_version);
+      return relay(await ask(job, request, 'GET', `/v2/models/${encodeURIComponent(trainJob.app)}`));
+    }, { roles: DEVELOPER_TYPES, params: AppVersionParams, detail: { summary: "The running job's model as its predictor describes it (KServe v2 metadata: inputs, columns, classes)", tags: ['inference jobs'] } })
+    .post('/inference_jobs/:app/:app_version/predict', async ({ params, caller, request, body }) => {
+      const { job } = await runningJobOf(caller, params.app, params.app_version);
+      return relay(await ask(job, request, 'POST', '/predict', { query: body.query }));
+    }, { roles: DEVELOPER_TYPES, params: AppVersionParams, body: PredictBody, detail: { summary: 'One query to the running job, through the Admin (what the dashboard\'s try-it panel sends); queries in bulk go to its predictor_host', tags: ['inference jobs'] } })
+    .get('/inference_jobs/:app/:app_version/serving', async ({ params, caller, request }) => {
+      const { job } = await runningJobOf(caller, params.app, params.app_version);
+      const answer = await ask(job, request, 'GET', '/metrics');
+      if (answer.status !== 200) throw new RafikiError('UNAVAILABLE', `the predictor answered ${answer.status} for its metrics: ${answer.text.slice(0, 200)}`);
+      return servingFigures(answer.text);
+    }, { roles: DEVELOPER_TYPES, params: AppVersionParams, response: { 200: ServingFiguresResponse }, detail: { summary: "The running job's serving figures since its start: answers by status, latency and batch-size histograms", tags: ['inference jobs'] } })
     .post('/inference_jobs/:app/:app_version/stop', async ({ params, caller }) => {
       const trainJob = await trainJobOf(caller, params.app, params.app_version);
       const job = await deps.store.inferenceJobs.runningOf(trainJob.id);

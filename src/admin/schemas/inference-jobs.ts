@@ -30,5 +30,15 @@ export const InferenceJobResponse = t.Object({
   datetime_stopped: t.Union([t.String(), t.Null()]),
 });
 
+const Histogram = t.Object({ buckets: t.Array(t.Tuple([t.Number(), t.Number()])), sum: t.Number(), count: t.Number() });
+export const ServingFiguresResponse = t.Object({
+  answers: t.Record(t.String(), t.Number()),
+  errors: t.Number(),
+  latencySeconds: Histogram,
+  batchSize: Histogram,
+});
+export const PredictBody = t.Object({ query: t.Unknown() }, { additionalProperties: false });
+
 export type CreateInferenceJobRequest = Static<typeof CreateInferenceJobBody>;
 export type InferenceJobJson = Static<typeof InferenceJobResponse>;
+export type ServingFiguresJson = Static<typeof ServingFiguresResponse>;
