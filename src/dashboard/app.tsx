@@ -5,13 +5,15 @@
  */
 import type { ComponentType } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { ADMIN_TYPES, type UserType } from '../common/domain.ts';
+import { ADMIN_TYPES, DEVELOPER_TYPES, type UserType } from '../common/domain.ts';
 import { adminApi, RafikiClientError } from './api.ts';
 import { SessionContextValue, type SessionContext } from './app-session.ts';
 import { match, navigate, useLocation } from './router.tsx';
 import { loadSession, saveSession, type Session } from './session.ts';
 import { SignIn } from './pages/sign-in.tsx';
 import { Users } from './pages/users.tsx';
+import { InferenceJobs } from './pages/inference-jobs.tsx';
+import { InferenceJob } from './pages/inference-job.tsx';
 
 interface Page {
   pattern: string;
@@ -23,6 +25,8 @@ interface Page {
 
 export const PAGES: Page[] = [
   { pattern: '/users', roles: ADMIN_TYPES, component: Users, nav: 'Users' },
+  { pattern: '/inference-jobs', roles: DEVELOPER_TYPES, component: InferenceJobs, nav: 'Inference jobs' },
+  { pattern: '/inference-jobs/:app/:version', roles: DEVELOPER_TYPES, component: InferenceJob },
 ];
 
 const homeOf = (userType: UserType) => PAGES.find((p) => p.nav && p.roles.includes(userType))?.pattern ?? '/';
