@@ -1,10 +1,10 @@
 /** The Admin's HTTP API (docs/design.md §3) as an Elysia app, without a listener. */
-import { openapi } from '@elysiajs/openapi';
 import { Elysia } from 'elysia';
 import { jsonBody } from '../common/json-body.ts';
 import { noNul } from '../common/no-nul.ts';
 import { httpErrors } from '../common/http-errors.ts';
 import { plainJson } from '../common/http-json.ts';
+import { apiReference } from './api-reference.ts';
 import { adminContext, type AdminDeps } from './context.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { datasetRoutes } from './routes/datasets.ts';
@@ -19,10 +19,7 @@ export function createAdminApp(deps: AdminDeps) {
     .use(plainJson)
     .use(jsonBody(deps.config.maxBodyBytes))
     .use(noNul)
-    .use(openapi({
-      path: '/openapi',
-      documentation: { info: { title: 'Rafiki Admin', version: '0.1.0', description: 'Machine learning as a service: users, models, datasets, train and inference jobs.' } },
-    }))
+    .use(apiReference({ title: 'Rafiki Admin', version: '0.1.0', description: 'Machine learning as a service: users, models, datasets, train and inference jobs.' }))
     .use(adminContext(deps))
     .use(dashboardRoutes({ publicHost: deps.config.publicHost }))
     .get('/health', async ({ set }) => {

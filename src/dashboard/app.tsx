@@ -92,6 +92,7 @@ export function App() {
             ))}
           </ul>
         </nav>
+        <a href="/openapi">API reference</a>
         <span class="who">{session.email} <small>({session.userType})</small></span>
         <button type="button" class="link" onClick={() => signOut('You signed out.')}>Sign out</button>
       </header>

@@ -39,6 +39,15 @@ describe.skipIf(browserProblem() !== null)('the dashboard', () => {
     await screenshot(page, 'sign-in');
   });
 
+  test('the API reference at /openapi is rendered from local files alone', async () => {
+    const page = await browser.page();
+    await page.goto(`${t.admin.url}/openapi`);
+    await page.getByText('/train_jobs/{app}/{app_version}/events').first().waitFor();
+    await page.getByText('Rafiki Admin').first().waitFor();
+    expect(browser.offHost).toEqual([]);
+    await screenshot(page, 'api-reference');
+  });
+
   test('a wrong password is told in the API\'s words; the superadmin signs in, creates users, and signs out', async () => {
     const page = await browser.page();
     await signIn(page, t.admin.url, SUPERADMIN.email, 'not the password');
