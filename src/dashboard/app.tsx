@@ -5,11 +5,15 @@
  */
 import type { ComponentType } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { ADMIN_TYPES, type UserType } from '../common/domain.ts';
+import { ADMIN_TYPES, DEVELOPER_TYPES, type UserType } from '../common/domain.ts';
 import { adminApi, RafikiClientError } from './api.ts';
 import { SessionContextValue, type SessionContext } from './app-session.ts';
 import { match, navigate, useLocation } from './router.tsx';
 import { loadSession, saveSession, type Session } from './session.ts';
+import { Dataset } from './pages/dataset.tsx';
+import { Datasets } from './pages/datasets.tsx';
+import { Model } from './pages/model.tsx';
+import { Models } from './pages/models.tsx';
 import { SignIn } from './pages/sign-in.tsx';
 import { Users } from './pages/users.tsx';
 
@@ -23,6 +27,10 @@ interface Page {
 
 export const PAGES: Page[] = [
   { pattern: '/users', roles: ADMIN_TYPES, component: Users, nav: 'Users' },
+  { pattern: '/models', roles: DEVELOPER_TYPES, component: Models, nav: 'Model templates' },
+  { pattern: '/models/:id', roles: DEVELOPER_TYPES, component: Model },
+  { pattern: '/datasets', roles: DEVELOPER_TYPES, component: Datasets, nav: 'Datasets' },
+  { pattern: '/datasets/:id', roles: DEVELOPER_TYPES, component: Dataset },
 ];
 
 const homeOf = (userType: UserType) => PAGES.find((p) => p.nav && p.roles.includes(userType))?.pattern ?? '/';
