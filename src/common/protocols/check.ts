@@ -45,7 +45,7 @@ export const DatasetPreviewSchema = Type.Union([
     kind: Type.Literal('images'),
     classes: Type.Array(Type.Object({ label: Text, count: Count })),
     // A 64×64 RGB PNG in base64 is at most some 17,000 characters.
-    samples: Type.Array(Type.Object({ label: Text, image: Type.String({ pattern: '^data:image/png;base64,', maxLength: 40_000 }) }), { maxItems: PREVIEW_LIMITS.samples }),
+    samples: Type.Array(Type.Object({ label: Text, image: Type.String({ pattern: '^data:image/png;base64,[A-Za-z0-9+/]+={0,2}$', maxLength: 40_000 }) }), { maxItems: PREVIEW_LIMITS.samples }),
   }),
 ]);
 export type DatasetPreview = Static<typeof DatasetPreviewSchema>;
