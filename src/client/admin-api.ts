@@ -8,7 +8,7 @@
  * for (const job of await api.getTrainJobs()) console.log(job.app, job.status);
  */
 import type { Task, UserType } from '../common/domain.ts';
-import type { DatasetJson } from '../admin/schemas/datasets.ts';
+import type { DatasetJson, DatasetPreviewJson } from '../admin/schemas/datasets.ts';
 import type { ModelJson } from '../admin/schemas/models.ts';
 import type { CreateInferenceJobRequest, InferenceJobJson, ServingFiguresJson } from '../admin/schemas/inference-jobs.ts';
 import type { CreateTrainJobRequest, TrainJobEventJson, TrainJobJson, TrialJson, TrialLogsJson, TrialReportJson } from '../admin/schemas/train-jobs.ts';
@@ -112,6 +112,11 @@ export class AdminApi {
 
   getDataset(id: string): Promise<DatasetJson> {
     return this.http.request('GET', `/datasets/${encodeURIComponent(id)}`);
+  }
+
+  /** What the dataset holds, briefly: a table's column types and first rows, or images' class counts and thumbnails. */
+  getDatasetPreview(id: string): Promise<DatasetPreviewJson> {
+    return this.http.request('GET', `/datasets/${encodeURIComponent(id)}/preview`);
   }
 
   deleteDataset(id: string): Promise<DatasetJson> {

@@ -10,6 +10,10 @@ import { adminApi, RafikiClientError } from './api.ts';
 import { SessionContextValue, type SessionContext } from './app-session.ts';
 import { match, navigate, useLocation } from './router.tsx';
 import { loadSession, saveSession, type Session } from './session.ts';
+import { Dataset } from './pages/dataset.tsx';
+import { Datasets } from './pages/datasets.tsx';
+import { Model } from './pages/model.tsx';
+import { Models } from './pages/models.tsx';
 import { SignIn } from './pages/sign-in.tsx';
 import { Users } from './pages/users.tsx';
 import { InferenceJobs } from './pages/inference-jobs.tsx';
@@ -25,6 +29,10 @@ interface Page {
 
 export const PAGES: Page[] = [
   { pattern: '/users', roles: ADMIN_TYPES, component: Users, nav: 'Users' },
+  { pattern: '/models', roles: DEVELOPER_TYPES, component: Models, nav: 'Model templates' },
+  { pattern: '/models/:id', roles: DEVELOPER_TYPES, component: Model },
+  { pattern: '/datasets', roles: DEVELOPER_TYPES, component: Datasets, nav: 'Datasets' },
+  { pattern: '/datasets/:id', roles: DEVELOPER_TYPES, component: Dataset },
   { pattern: '/inference-jobs', roles: DEVELOPER_TYPES, component: InferenceJobs, nav: 'Inference jobs' },
   { pattern: '/inference-jobs/:app/:version', roles: DEVELOPER_TYPES, component: InferenceJob },
 ];

@@ -8,7 +8,7 @@ import * as Comlink from 'comlink';
 import { exitWithParent, ipcEndpoint, parentPort } from '../common/ipc/channel.ts';
 import { CHECK_CHANNEL } from '../common/protocols/channels.ts';
 import type { CheckApi, CheckedDataset } from '../common/protocols/check.ts';
-import { describeDataset } from '../model/datasets/describe.ts';
+import { describeWithPreview } from '../model/datasets/preview.ts';
 import { loadTemplate } from '../model/template.ts';
 
 const api: CheckApi = {
@@ -17,7 +17,7 @@ const api: CheckApi = {
     return { knobConfig: template.knobConfig, tasks: [...template.tasks] };
   },
   async dataset({ path, task }) {
-    return (await describeDataset(path, task)) as CheckedDataset;
+    return (await describeWithPreview(path, task)) as CheckedDataset;
   },
 };
 

@@ -7,7 +7,7 @@ import { ownedOr404 } from '../access.ts';
 import { guard } from '../auth/guard.ts';
 import type { AdminDeps } from '../context.ts';
 import type { StagedBlob } from '../files/blob-store.ts';
-import { CreateDatasetForm, DatasetResponse, DatasetsQuery } from '../schemas/datasets.ts';
+import { CreateDatasetForm, DatasetPreviewResponse, DatasetResponse, DatasetsQuery } from '../schemas/datasets.ts';
 import { checkDataset } from '../services/checker.ts';
 import { checkLimits } from '../services/limits.ts';
 import type { DatasetRecord, DatasetStats } from '../store/datasets.ts';
@@ -29,7 +29,7 @@ export const datasetJson = (dataset: DatasetRecord) => ({
   datetime_created: dataset.createdAt.toISOString(),
 });
 
-function statsOf(description: CheckedDataset): DatasetStats {
+function statsOf({ description }: CheckedDataset): DatasetStats {
   return description.kind === 'tabular'
     ? { rows: description.rows, columns: description.columns.map((c) => c.name), classes: description.classes }
     : { images: description.images, classes: description.classes };
@@ -54,7 +54,7 @@ export const datasetRoutes = (deps: AdminDeps) => {
         const fromUrl = staged === undefined;
         staged ??= await deps.blobs.stage(await fetchStream(form.dataset_url!, { timeoutMs: deps.config.datasetUrlTimeoutMs, allowed }), limit);
         if (staged.size === 0) throw badRequest('the dataset file is empty');
-        const description = await checkDataset(deps.services, { ...checkLimits(deps.config, deps.config.datasetCheckMs), file: staged.path, task: form.task })
+        const checked = await checkDataset(deps.services, { ...checkLimits(deps.config, deps.config.datasetCheckMs), file: staged.path, task: form.task })
           .catch((error: unknown) => {
             // The check quotes the file where it is wrong: a fetched file's content is not echoed.
             if (fromUrl && error instanceof RafikiError && error.status === 400) {
@@ -69,8 +69,8 @@ export const datasetRoutes = (deps: AdminDeps) => {
           task: form.task,
           sha256: staged.sha256,
           sizeBytes: staged.size,
-          stats: statsOf(description),
-        });
+          stats: statsOf(checked),
+        }, checked.preview);
         staged = undefined;
         return datasetJson(dataset);
       } finally {
@@ -92,6 +92,20 @@ export const datasetRoutes = (deps: AdminDeps) => {
       params: IdParams,
       response: { 200: DatasetResponse },
       detail: { summary: 'A dataset', tags: ['datasets'] },
+    })
+    .get('/datasets/:id/preview', async ({ params, caller }) => {
+      const dataset = ownedOr404(caller, await deps.store.datasets.byId(params.id), `dataset ${params.id}`);
+      const stored = await deps.store.datasets.preview(dataset.id);
+      if (stored) return stored;
+      // Uploaded before previews were kept: its file is checked again, in the sandbox, once.
+      const { preview } = await checkDataset(deps.services, { ...checkLimits(deps.config, deps.config.datasetCheckMs), file: deps.blobs.pathOf(dataset.sha256), task: dataset.task });
+      await deps.store.datasets.savePreview(dataset.id, preview);
+      return preview;
+    }, {
+      roles: DEVELOPER_TYPES,
+      params: IdParams,
+      response: { 200: DatasetPreviewResponse },
+      detail: { summary: "A dataset's preview: first rows and column types of a table, class counts and thumbnails of images", tags: ['datasets'] },
     })
     .delete('/datasets/:id', async ({ params, caller }) => {
       const dataset = ownedOr404(caller, await deps.store.datasets.byId(params.id), `dataset ${params.id}`);

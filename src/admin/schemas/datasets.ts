@@ -1,6 +1,7 @@
 /** Wire schemas of /datasets (Rafiki 0.2.0's multipart fields, with the metadata Rafiki on Bun adds). */
 import { t, type Static } from 'elysia';
 import { TASKS } from '../../common/domain.ts';
+import { DatasetPreviewSchema } from '../../common/protocols/check.ts';
 import { oneOf } from './common.ts';
 
 export const CreateDatasetForm = t.Object({
@@ -28,3 +29,7 @@ export const DatasetResponse = t.Object({
 export const DatasetsQuery = t.Object({ task: t.Optional(oneOf(TASKS)) }, { additionalProperties: false });
 
 export type DatasetJson = Static<typeof DatasetResponse>;
+
+/** GET /datasets/:id/preview: the first rows and column types of a table; the class counts and a few thumbnails (PNG data URLs) of images. */
+export const DatasetPreviewResponse = DatasetPreviewSchema;
+export type DatasetPreviewJson = Static<typeof DatasetPreviewResponse>;

@@ -1,5 +1,6 @@
 /** Datasets' metadata; their files live in the content-addressed blob store. */
 import type { Task } from '../../common/domain.ts';
+import type { DatasetPreview } from '../../common/protocols/check.ts';
 import type { Sql } from './database.ts';
 
 /** What the upload check found: rows, columns or images, classes. */
@@ -46,12 +47,29 @@ const toDataset = (row: DatasetRow): DatasetRecord => ({
 export class DatasetStore {
   constructor(private readonly sql: Sql) {}
 
-  async create(input: Omit<DatasetRecord, 'id' | 'createdAt'>): Promise<DatasetRecord> {
-    const [row] = await this.sql<DatasetRow[]>`
-      insert into datasets (user_id, name, task, sha256, size_bytes, stats)
-      values (${input.userId}, ${input.name}, ${input.task}, ${input.sha256}, ${input.sizeBytes}, ${this.sql.json(input.stats as never)})
-      returning *`;
-    return toDataset(row!);
+  /** Records a dataset, with its preview when there is one (in one transaction). */
+  async create(input: Omit<DatasetRecord, 'id' | 'createdAt'>, preview?: DatasetPreview): Promise<DatasetRecord> {
+    return this.sql.begin(async (tx) => {
+      const [row] = await tx<DatasetRow[]>`
+        insert into datasets (user_id, name, task, sha256, size_bytes, stats)
+        values (${input.userId}, ${input.name}, ${input.task}, ${input.sha256}, ${input.sizeBytes}, ${this.sql.json(input.stats as never)})
+        returning *`;
+      if (preview) await tx`insert into dataset_previews (dataset_id, preview) values (${row!.id}, ${this.sql.json(preview as never)})`;
+      return toDataset(row!);
+    });
+  }
+
+  async preview(id: string): Promise<DatasetPreview | null> {
+    const [row] = await this.sql<{ preview: DatasetPreview }[]>`select preview from dataset_previews where dataset_id = ${id}`;
+    return row?.preview ?? null;
+  }
+
+  /** Keeps a preview made after the upload (of a dataset uploaded before previews were kept). */
+  async savePreview(id: string, preview: DatasetPreview): Promise<void> {
+    await this.sql`
+      insert into dataset_previews (dataset_id, preview)
+      select ${id}, ${this.sql.json(preview as never)} where exists (select 1 from datasets where id = ${id})
+      on conflict (dataset_id) do nothing`;
   }
 
   async byId(id: string): Promise<DatasetRecord | null> {

@@ -1,5 +1,5 @@
 import { isTask, type Task } from '../task.ts';
-import { readImageZip } from './image-zip.ts';
+import { readImageZip, type LabelledImage } from './image-zip.ts';
 import { MAX_CATEGORIES, scanTabular, type TabularColumnsOptions } from './tabular-scan.ts';
 import { sourceName, type DataSource, type SourceOptions } from './source.ts';
 import { DatasetError } from './errors.ts';
@@ -36,7 +36,10 @@ export type DatasetDescription =
       colour: boolean;
     };
 
-export interface DescribeOptions extends SourceOptions, Omit<TabularColumnsOptions, 'task'> {}
+export interface DescribeOptions extends SourceOptions, Omit<TabularColumnsOptions, 'task'> {
+  /** Sees each image of an image dataset as it is read (the upload check keeps a few as thumbnails). */
+  onImage?: (image: LabelledImage) => void;
+}
 
 /**
  * Checks a dataset file against its task's format (docs/design.md §4) and describes it,
@@ -51,7 +54,7 @@ export interface DescribeOptions extends SourceOptions, Omit<TabularColumnsOptio
 export async function describeDataset(source: DataSource, task: Task, options: DescribeOptions = {}): Promise<DatasetDescription> {
   if (!isTask(task)) throw new TypeError(`unknown task ${JSON.stringify(task)}`);
   const file = sourceName(source, options);
-  if (task === 'IMAGE_CLASSIFICATION') return describeImages(source, file);
+  if (task === 'IMAGE_CLASSIFICATION') return describeImages(source, file, options.onImage);
   const scan = await scanTabular(source, file, { ...options, task });
   const target = scan.columns[scan.target]!;
   let classes: string[] = [];
@@ -69,13 +72,15 @@ export async function describeDataset(source: DataSource, task: Task, options: D
   };
 }
 
-async function describeImages(source: DataSource, file: string): Promise<DatasetDescription> {
+async function describeImages(source: DataSource, file: string, onImage?: (image: LabelledImage) => void): Promise<DatasetDescription> {
   const labels = new Set<string>();
   const height = { min: Infinity, max: 0 };
   const width = { min: Infinity, max: 0 };
   let images = 0;
   let colour = false;
-  for await (const { pixels, label } of readImageZip(source, file)) {
+  for await (const image of readImageZip(source, file)) {
+    const { pixels, label } = image;
+    onImage?.(image);
     images += 1;
     labels.add(label);
     height.min = Math.min(height.min, pixels.height);
