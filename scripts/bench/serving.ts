@@ -22,7 +22,7 @@
  */
 import * as Comlink from 'comlink';
 import http2 from 'node:http2';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,8 +32,8 @@ import { LocalServices } from '../../src/common/services/local.ts';
 import { ProcessTable } from '../../src/common/services/process-tree.ts';
 import { unsandboxed } from '../../src/common/services/sandbox.ts';
 import { imageQueriesToTensor } from '../../src/model/queries/image.ts';
-import { createNetwork } from '../../src/model/nn/index.ts';
 import { TEST_KEYS, testToken } from '../../test/support/tokens.ts';
+import { MNIST_CLASSES, writeMnist } from './mnist.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -101,17 +101,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const dir = mkdtempSync(join(tmpdir(), 'rafiki-bench-'));
-  const modelPath = join(dir, 'mnist-mlp.onnx');
-  const net = createNetwork({
-    input: [28, 28, 1],
-    layers: [{ type: 'flatten' }, { type: 'dense', units: 512 }, { type: 'relu' }, { type: 'dense', units: 256 }, { type: 'relu' }, { type: 'dense', units: 10 }],
-    loss: 'softmaxCrossEntropy',
-  }, { seed: 1 });
-  writeFileSync(modelPath, net.toOnnx({ input: { kind: 'image', shape: { height: 28, width: 28, channels: 1 } } }));
-  let seed = 7;
-  const pixel = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % 256);
-  const bodyPath = join(dir, 'query.json');
-  writeFileSync(bodyPath, JSON.stringify({ query: Array.from({ length: 28 }, () => Array.from({ length: 28 }, pixel)) }));
+  const { modelPath, bodyPath } = writeMnist(dir);
 
   const only = new Set(args.only!.split(','));
   const servers: Server[] = [];
@@ -162,7 +152,7 @@ async function startServer(name: string, modelPath: string): Promise<Server> {
     host: '127.0.0.1', port: 0, redisUrl, deadlineMs: 5000, replicasPerTrial: Number(args.replicas),
     sandbox: name !== 'rafiki-unsandboxed' && sandboxWorks, workerLimits: { memoryBytes: 2 * 1024 ** 3, processes: 32 },
     auth: { publicKey: TEST_KEYS.publicKeyPem, ownerId: 'bench', banned: [] },
-    trials: [{ trialId: 'mlp', onnxPath: modelPath, template: { path: '', nodeModules: '', className: '', knobs: {} }, paramsPath: '', classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] }],
+    trials: [{ trialId: 'mlp', onnxPath: modelPath, template: { path: '', nodeModules: '', className: '', knobs: {} }, paramsPath: '', classes: MNIST_CLASSES }],
   });
   return {
     name, port,

@@ -8,6 +8,7 @@ import { readInputSpec } from '../model/checks/onnx-parity.ts';
 import type { OnnxInputSpec } from '../model/model.ts';
 import { SharedTensors } from '../common/ipc/shared-tensors.ts';
 import { rowSize } from './encode.ts';
+import { Ending } from '../common/ending.ts';
 
 const WORKER = fileURLToPath(new URL('../worker/inference-worker.ts', import.meta.url));
 
@@ -57,16 +58,15 @@ export class Replica {
   private process: ManagedProcess | null = null;
   private api: Remote<typeof INFERENCE_WORKER_CALLS> | null = null;
   private shared: SharedTensors | null = null;
-  private died: Promise<never> = Promise.reject(new WorkerDiedError('not started'));
+  /** The worker's end, which its calls race; a new one at every start (before the first, `api` is null). */
+  private ending = new Ending();
   private stopped = false;
   private starting: Promise<{ input: OnnxInputSpec | null }> | null = null;
   private calls = 0;
   private spawns = 0;
   private onnxInput: OnnxInputSpec | null | undefined;
 
-  constructor(readonly trial: DeployedTrial, private readonly options: ReplicaOptions) {
-    this.died.catch(() => {});
-  }
+  constructor(readonly trial: DeployedTrial, private readonly options: ReplicaOptions) {}
 
   /** How many times the worker was started again after the first start. */
   get restarts(): number {
@@ -114,10 +114,9 @@ export class Replica {
     }
     this.process = process;
     this.shared = null;
-    this.died = process.wait().then((info) => {
-      throw new WorkerDiedError(`the inference worker of trial ${this.trial.trialId} ${info.reason}`);
-    });
-    this.died.catch(() => {});
+    const ending = new Ending();
+    this.ending = ending;
+    void process.wait().then((info) => ending.end(new WorkerDiedError(`the inference worker of trial ${this.trial.trialId} ${info.reason}`)));
     // Recording is best effort and off the start's path: a frontend without an Admin still serves.
     const recorder = this.options.recorder;
     const serviceId = recorder?.started(this.trial.trialId, process.pid ?? null).catch(() => null);
@@ -225,6 +224,6 @@ export class Replica {
   private call<T>(run: (api: Remote<typeof INFERENCE_WORKER_CALLS>) => Promise<T>): Promise<T> {
     if (!this.api) return Promise.reject(new WorkerDiedError('the replica was not started'));
     this.calls++;
-    return Promise.race([run(this.api), this.died]).finally(() => this.calls--);
+    return this.ending.race(run(this.api)).finally(() => this.calls--);
   }
 }

@@ -77,12 +77,12 @@ export async function trainCentroid(dir: string, id: string): Promise<Trained> {
 }
 
 /** An untrained image classifier over 8×8 grey images (random weights: only shapes matter here). */
-export async function imageTrial(dir: string, id: string): Promise<DeployedTrial> {
+export async function imageTrial(dir: string, id: string, classes = ['cat', 'dog', 'eel']): Promise<DeployedTrial> {
   const shape = { height: 8, width: 8, channels: 1 as const };
-  const net = createNetwork({ input: [8, 8, 1], layers: [{ type: 'flatten' }, { type: 'dense', units: 3 }], loss: 'softmaxCrossEntropy' }, { seed: 3 });
+  const net = createNetwork({ input: [8, 8, 1], layers: [{ type: 'flatten' }, { type: 'dense', units: classes.length }], loss: 'softmaxCrossEntropy' }, { seed: 3 });
   const onnxPath = join(dir, `${id}.onnx`);
   writeFileSync(onnxPath, net.toOnnx({ input: { kind: 'image', shape } }));
-  return { trialId: id, onnxPath, template: { ...await deployableTemplate(join(ROOT, 'models/image_mlp.ts')), className: 'ImageMlp', knobs: {} }, paramsPath: join(dir, 'none'), classes: ['cat', 'dog', 'eel'] };
+  return { trialId: id, onnxPath, template: { ...await deployableTemplate(join(ROOT, 'models/image_mlp.ts')), className: 'ImageMlp', knobs: {} }, paramsPath: join(dir, 'none'), classes };
 }
 
 export function frontendSpec(fields: Partial<FrontendSpec> & Pick<FrontendSpec, 'task' | 'trials'>): FrontendSpec {
