@@ -9,6 +9,7 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { badRequest } from '../../common/errors.ts';
+import { collectedAsRead } from './collected-as-read.ts';
 
 const MAX_REDIRECTS = 5;
 
@@ -80,9 +81,8 @@ export async function fetchStream(url: string, options: { timeoutMs: number; all
   }
   const body = response.body;
   return (async function* () {
-    const reader = body.getReader();
     try {
-      for (let r = await reader.read(); !r.done; r = await reader.read()) yield r.value;
+      yield* collectedAsRead(body);
     } catch (error) {
       throw badRequest(`downloading dataset_url ${url} failed: ${signal.aborted ? `not done within ${timeoutMs / 1000} s` : (error as Error).message}`);
     }

@@ -4,8 +4,9 @@
  * through in small chunks. Bun's own `request.formData()` would buffer it whole.
  */
 import Busboy from 'busboy';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { badRequest, RafikiError } from '../../common/errors.ts';
+import { collectedAsRead } from './collected-as-read.ts';
 
 export interface MultipartOptions<T> {
   /** File fields accepted; any other file part is a 400. */
@@ -68,7 +69,12 @@ export async function readMultipart<T>(request: Request, options: MultipartOptio
       resolve();
     });
   });
-  Readable.fromWeb(request.body as unknown as import('node:stream/web').ReadableStream).on('error', fail).pipe(parser);
+  // Read only as fast as the parts are consumed (pipeline holds back the body while the parser is full).
+  // A body that fails, as when the client goes away, destroys the parser and so the part being
+  // consumed: `onFile` sees the error and drops what it wrote, instead of waiting forever.
+  const body = Readable.from(collectedAsRead(request.body), { objectMode: false })
+    .on('error', (error) => fail(badRequest(`the upload was cut off: ${error.message}`)));
+  pipeline(body, parser, () => {});
   await finished;
   await Promise.all(pending);
   if (failure) throw failure;
