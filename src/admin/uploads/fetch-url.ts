@@ -9,7 +9,7 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { badRequest } from '../../common/errors.ts';
-import { collectedAsRead } from './collected-as-read.ts';
+import { countRead } from './garbage-pacing.ts';
 
 const MAX_REDIRECTS = 5;
 
@@ -81,10 +81,17 @@ export async function fetchStream(url: string, options: { timeoutMs: number; all
   }
   const body = response.body;
   return (async function* () {
+    const reader = body.getReader();
     try {
-      yield* collectedAsRead(body);
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        countRead(r.value.byteLength);
+        yield r.value;
+      }
     } catch (error) {
       throw badRequest(`downloading dataset_url ${url} failed: ${signal.aborted ? `not done within ${timeoutMs / 1000} s` : (error as Error).message}`);
+    } finally {
+      // A download stopped early (the file is over the limit) is cancelled, not left holding its connection.
+      await reader.cancel().catch(() => {});
     }
   })();
 }

@@ -6,7 +6,7 @@
 import Busboy from 'busboy';
 import { pipeline, Readable } from 'node:stream';
 import { badRequest, RafikiError } from '../../common/errors.ts';
-import { collectedAsRead } from './collected-as-read.ts';
+import { countingPassThrough } from './garbage-pacing.ts';
 
 export interface MultipartOptions<T> {
   /** File fields accepted; any other file part is a 400. */
@@ -69,12 +69,12 @@ export async function readMultipart<T>(request: Request, options: MultipartOptio
       resolve();
     });
   });
-  // Read only as fast as the parts are consumed (pipeline holds back the body while the parser is full).
-  // A body that fails, as when the client goes away, destroys the parser and so the part being
-  // consumed: `onFile` sees the error and drops what it wrote, instead of waiting forever.
-  const body = Readable.from(collectedAsRead(request.body), { objectMode: false })
+  // pipeline reads the body only as fast as the parser takes it, and the parser takes it only as fast
+  // as the file part is consumed. A body that fails, as when the client goes away, destroys the parser
+  // and so the file part: `onFile` sees the error and drops what it wrote, instead of waiting forever.
+  const body = Readable.fromWeb(request.body as unknown as import('node:stream/web').ReadableStream)
     .on('error', (error) => fail(badRequest(`the upload was cut off: ${error.message}`)));
-  pipeline(body, parser, () => {});
+  pipeline(body, countingPassThrough(), parser, () => {});
   await finished;
   await Promise.all(pending);
   if (failure) throw failure;
