@@ -1,3 +1,4 @@
+/** readMultipart in-process: how far the body is read ahead of the file part, and bodies that fail, are refused or are malformed part-way. */
 import { expect, test } from 'bun:test';
 import { RafikiError } from '../../common/errors.ts';
 import { readMultipart } from './multipart.ts';
