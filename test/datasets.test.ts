@@ -3,10 +3,12 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from '
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '../src/client/index.ts';
+import { multipartBody } from '../src/client/multipart.ts';
 import { png, zip } from './fixtures/datasets.ts';
 import { mnistZip } from './fixtures/mnist.ts';
 import { startTestAdmin, type TestAdmin } from './support/admin.ts';
 import { failure } from './support/errors.ts';
+import { waitUntil } from './support/wait.ts';
 
 setDefaultTimeout(120_000);
 
@@ -33,6 +35,8 @@ describe('datasets', () => {
 
   const storedFiles = () => readdirSync(join(t.backend.dataDir, 'datasets'), { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && !e.parentPath.endsWith('staging')).map((e) => e.name);
+  /** What uploads under way have written so far. */
+  const staging = () => readdirSync(join(t.backend.dataDir, 'datasets/staging'));
 
   beforeAll(async () => {
     // This machine's loopback is where the test's file server is: the one non-public address allowed.
@@ -132,6 +136,7 @@ describe('datasets', () => {
       expect(error.message).toMatch(message);
     }
     expect(storedFiles()).toEqual(before);
+    expect(staging()).toEqual([]);
   });
 
   test('an upload over RAFIKI_MAX_DATASET_MB is 413 and leaves nothing behind', async () => {
@@ -140,7 +145,27 @@ describe('datasets', () => {
     const error = await failure(dev.createDataset({ name: 'big', task: 'TABULAR_CLASSIFICATION', file: big }));
     expect([error.status, error.message]).toEqual([413, 'the file is larger than the limit of 1 MB']);
     expect(storedFiles()).toEqual(before);
-    expect(readdirSync(join(t.backend.dataDir, 'datasets/staging'))).toEqual([]);
+    expect(staging()).toEqual([]);
+  });
+
+  test('an upload its client abandons part-way leaves nothing behind', async () => {
+    const before = storedFiles();
+    const abandon = new AbortController();
+    async function* halfAFile() {
+      yield text(`a,label\n${'1,x\n'.repeat(100_000)}`);
+      // The rest never comes: the client goes away first.
+      await new Promise((resolve) => abandon.signal.addEventListener('abort', resolve));
+    }
+    const { body, contentType } = multipartBody({ name: 'abandoned', task: 'TABULAR_CLASSIFICATION' }, { field: 'dataset', data: halfAFile() });
+    const answer = fetch(`${t.admin.url}/datasets`, {
+      method: 'POST', body, signal: abandon.signal, headers: { 'content-type': contentType, authorization: `Bearer ${dev.token}` },
+    }).then((response) => response.status, (error: Error) => error.name);
+    await waitUntil('the first part of the upload in staging', async () => staging().length > 0, 30_000, 20);
+    abandon.abort();
+    expect(await answer).toBe('AbortError');
+    await waitUntil('staging emptied of the abandoned upload', async () => staging().length === 0, 30_000, 20);
+    expect(storedFiles()).toEqual(before);
+    expect((await dev.getDatasets()).map((d) => d.name)).not.toContain('abandoned');
   });
 
   test('bad form fields are 400 naming the field', async () => {
@@ -152,6 +177,7 @@ describe('datasets', () => {
     expect(neither.message).toContain("'dataset' (a file) or 'dataset_url' is required");
     const nul = await failure(dev.createDataset({ name: 'iris\u0000', task: 'TABULAR_CLASSIFICATION', file: IRIS }));
     expect([nul.status, nul.message]).toEqual([400, 'form.name must not contain NUL characters (\\u0000)']);
+    expect(staging()).toEqual([]);
   });
 
   test('owners and admins only; app users may not upload; a used dataset cannot be deleted', async () => {

@@ -9,6 +9,7 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { badRequest } from '../../common/errors.ts';
+import { countRead } from './garbage-pacing.ts';
 
 const MAX_REDIRECTS = 5;
 
@@ -82,9 +83,15 @@ export async function fetchStream(url: string, options: { timeoutMs: number; all
   return (async function* () {
     const reader = body.getReader();
     try {
-      for (let r = await reader.read(); !r.done; r = await reader.read()) yield r.value;
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        countRead(r.value.byteLength);
+        yield r.value;
+      }
     } catch (error) {
       throw badRequest(`downloading dataset_url ${url} failed: ${signal.aborted ? `not done within ${timeoutMs / 1000} s` : (error as Error).message}`);
+    } finally {
+      // A download stopped early (the file is over the limit) is cancelled, not left holding its connection.
+      await reader.cancel().catch(() => {});
     }
   })();
 }

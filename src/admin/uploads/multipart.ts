@@ -4,8 +4,9 @@
  * through in small chunks. Bun's own `request.formData()` would buffer it whole.
  */
 import Busboy from 'busboy';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { badRequest, RafikiError } from '../../common/errors.ts';
+import { countingPassThrough } from './garbage-pacing.ts';
 
 export interface MultipartOptions<T> {
   /** File fields accepted; any other file part is a 400. */
@@ -68,7 +69,12 @@ export async function readMultipart<T>(request: Request, options: MultipartOptio
       resolve();
     });
   });
-  Readable.fromWeb(request.body as unknown as import('node:stream/web').ReadableStream).on('error', fail).pipe(parser);
+  // pipeline reads the body only as fast as the parser takes it, and the parser takes it only as fast
+  // as the file part is consumed. A body that fails, as when the client goes away, destroys the parser
+  // and so the file part: `onFile` sees the error and drops what it wrote, instead of waiting forever.
+  const body = Readable.fromWeb(request.body as unknown as import('node:stream/web').ReadableStream)
+    .on('error', (error) => fail(badRequest(`the upload was cut off: ${error.message}`)));
+  pipeline(body, countingPassThrough(), parser, () => {});
   await finished;
   await Promise.all(pending);
   if (failure) throw failure;
