@@ -77,6 +77,15 @@ describe('predictor authentication', () => {
     expect((await query(null, undefined, '/v2/health/ready', 'GET')).status).toBe(200);
   });
 
+  test('the token is checked before the body is read: an anonymous body over the limit is a 401, a known caller\'s a 413', async () => {
+    const huge = { query: 'x'.repeat(5 * 1024 * 1024) };
+    const anonymous = await query(null, huge);
+    expect(anonymous.status).toBe(401);
+    const owner = await query(`Bearer ${users.owner!.token}`, huge);
+    expect(owner.status).toBe(413);
+    expect(JSON.parse(owner.text)).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('larger than the limit') } });
+  });
+
   test('the owner, admins and app users may query; other developers are 403', async () => {
     for (const client of [users.owner!, users.appUser!, t.superadmin]) {
       const probabilities = (await client.predict(host, QUERY)) as number[];

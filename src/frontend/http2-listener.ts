@@ -3,7 +3,8 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import http2, { type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import tls from 'node:tls';
-import { errorResponse, type Handler, type HttpRequest, type HttpResponse } from './http.ts';
+import { RafikiError } from '../common/errors.ts';
+import { errorResponse, type Handler, type HttpResponse, type RequestHead } from './http.ts';
 
 export interface ListenOptions {
   host: string;
@@ -99,14 +100,16 @@ async function serveHttp1(req: IncomingMessage, res: ServerResponse, options: Li
   res.end(body);
 }
 
-/** Reads the body within the limit and runs the handler; never throws. */
+/** Runs the handler, which reads the body (within the limit) when it needs it; never throws. */
 async function answer(body: NodeJS.ReadableStream, headers: IncomingHttpHeaders, method: string, url: string, options: ListenOptions): Promise<HttpResponse> {
   try {
-    const read = await readBody(body, headers, options.maxBodyBytes);
-    if (read === null) return errorResponse(413, `the request body is larger than the limit of ${options.maxBodyBytes} bytes`);
     const authorization = headers.authorization;
-    const request: HttpRequest = { method, path: url.split('?')[0]!, body: read, ...(authorization ? { authorization } : {}) };
-    return await options.handler(request);
+    const head: RequestHead = { method, path: url.split('?')[0]!, ...(authorization ? { authorization } : {}) };
+    return await options.handler(head, async () => {
+      const read = await readBody(body, headers, options.maxBodyBytes);
+      if (read === null) throw new RafikiError('PAYLOAD_TOO_LARGE', `the request body is larger than the limit of ${options.maxBodyBytes} bytes`);
+      return read;
+    });
   } catch (err) {
     return errorResponse(500, err instanceof Error ? err.message : String(err));
   }

@@ -2,6 +2,9 @@ import { RafikiError } from '../common/errors.ts';
 import { InputError } from '../model/errors.ts';
 import type { Caller, PredictorAuth } from './auth.ts';
 import { errorResponse, json, v2ErrorResponse, type Handler, type HttpRequest, type HttpResponse } from './http.ts';
+
+// Routes that take no body are given an empty one: theirs is not read.
+const NO_BODY = Buffer.alloc(0);
 import type { FrontendMetrics } from './metrics.ts';
 import { ModelFailure, type Predictor } from './predictor.ts';
 import { kserveV2, type V2Model } from './routes/kserve-v2.ts';
@@ -18,8 +21,8 @@ export interface HandlerOptions {
   auth: PredictorAuth;
 }
 
-/** `open`: answers without a token (health checks); every other route needs one. */
-type Route = { endpoint: string; predicts?: boolean; open?: boolean; run: (request: HttpRequest, params: string[]) => Promise<HttpResponse> | HttpResponse };
+/** `open`: answers without a token (health checks); `takesBody`: its body is read (after the token is checked). */
+type Route = { endpoint: string; predicts?: boolean; open?: boolean; takesBody?: boolean; run: (request: HttpRequest, params: string[]) => Promise<HttpResponse> | HttpResponse };
 
 /**
  * The frontend's one request handler, behind every listener: routes Rafiki's
@@ -31,15 +34,15 @@ type Route = { endpoint: string; predicts?: boolean; open?: boolean; run: (reque
  *
  * @example
  * const handler = frontendHandler({ predictor, model, metrics, auth, accepting: () => true, ready: () => true });
- * await handler({ method: 'GET', path: '/v2/health/live', body: Buffer.alloc(0) });
+ * await handler({ method: 'GET', path: '/v2/health/live' }, async () => Buffer.alloc(0));
  */
 export function frontendHandler(options: HandlerOptions): Handler {
   const { predictor, model, metrics } = options;
   const v2 = kserveV2(predictor, model, () => options.accepting() && options.ready());
   const model$ = '/v2/models/([^/]+)(?:/versions/([^/]+))?';
   const routes: [string, string | RegExp, Route][] = [
-    ['POST', '/predict', { endpoint: 'predict', predicts: true, run: predictRoute(predictor, model.defaultDeadlineMs) }],
-    ['POST', new RegExp(`^${model$}/infer$`), { endpoint: 'v2_infer', predicts: true, run: (r, [name, version]) => v2.infer(r, decode(name!), version && decode(version)) }],
+    ['POST', '/predict', { endpoint: 'predict', predicts: true, takesBody: true, run: predictRoute(predictor, model.defaultDeadlineMs) }],
+    ['POST', new RegExp(`^${model$}/infer$`), { endpoint: 'v2_infer', predicts: true, takesBody: true, run: (r, [name, version]) => v2.infer(r, decode(name!), version && decode(version)) }],
     ['GET', new RegExp(`^${model$}/ready$`), { endpoint: 'v2_model_ready', run: (_, [name, version]) => v2.ready(decode(name!), version && decode(version)) }],
     ['GET', new RegExp(`^${model$}$`), { endpoint: 'v2_model_metadata', run: (_, [name, version]) => v2.metadata(decode(name!), version && decode(version)) }],
     ['GET', '/v2/health/live', { endpoint: 'v2_live', open: true, run: () => json(200, { live: true }) }],
@@ -50,27 +53,27 @@ export function frontendHandler(options: HandlerOptions): Handler {
   // Fixed paths by one lookup, since routing runs on every request.
   const exact = new Map(routes.flatMap(([method, path, route]) => (typeof path === 'string' ? [[`${method} ${path}`, route] as const] : [])));
 
-  return async (request) => {
+  return async (head, readBody) => {
     const started = performance.now();
     let endpoint = 'unknown';
     let response: HttpResponse;
     let caller: Caller | null = null;
     try {
-      const fixed = exact.get(`${request.method} ${request.path}`);
-      const matches = fixed ? [{ method: request.method, route: fixed, params: [] as string[] }] : routes.flatMap(([method, path, route]) => {
-        const match = typeof path === 'string' ? (path === request.path ? [path] : null) : path.exec(request.path);
+      const fixed = exact.get(`${head.method} ${head.path}`);
+      const matches = fixed ? [{ method: head.method, route: fixed, params: [] as string[] }] : routes.flatMap(([method, path, route]) => {
+        const match = typeof path === 'string' ? (path === head.path ? [path] : null) : path.exec(head.path);
         return match ? [{ method, route, params: match.slice(1) }] : [];
       });
-      const found = matches.find((m) => m.method === request.method);
+      const found = matches.find((m) => m.method === head.method);
       if (!found) {
         response = matches.length > 0
-          ? errorResponse(405, `${request.path} takes ${[...new Set(matches.map((m) => m.method))].join(', ')}, not ${request.method}`)
-          : errorResponse(404, `there is no ${request.path} here; try POST /predict or the KServe v2 paths under /v2`);
+          ? errorResponse(405, `${head.path} takes ${[...new Set(matches.map((m) => m.method))].join(', ')}, not ${head.method}`)
+          : errorResponse(404, `there is no ${head.path} here; try POST /predict or the KServe v2 paths under /v2`);
       } else {
         endpoint = found.route.endpoint;
-        if (!found.route.open) caller = await options.auth.authorize(request.authorization);
+        if (!found.route.open) caller = await options.auth.authorize(head.authorization);
         if (found.route.predicts && !options.accepting()) response = failure(endpoint, 503, 'the inference job is stopping; no new queries are taken');
-        else response = await found.route.run(request, found.params);
+        else response = await found.route.run({ ...head, body: found.route.takesBody ? await readBody() : NO_BODY } satisfies HttpRequest, found.params);
       }
     } catch (err) {
       const { status, message } = toError(err, caller);
