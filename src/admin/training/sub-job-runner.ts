@@ -5,6 +5,7 @@
  * the job is stopped, or too many trials fail in a row.
  */
 import type { Advisor } from '../../advisor/client.ts';
+import { Ending } from '../../common/ending.ts';
 import { RafikiError } from '../../common/errors.ts';
 import type { KnobConfig } from '../../model/knobs.ts';
 import type { Limits } from '../../common/services/services.ts';
@@ -48,7 +49,12 @@ function unreachable(error: unknown): boolean {
   return !(error instanceof RafikiError) || error.code === 'UNAVAILABLE';
 }
 
-type Ending = { kind: 'stop' } | { kind: 'deadline' };
+/** Why a trial was cut short: its job was stopped, or the time budget ran out. */
+class Cutoff extends Error {
+  constructor(readonly kind: 'stop' | 'deadline') {
+    super(kind === 'stop' ? 'stopped with its train job' : 'the time budget ran out');
+  }
+}
 
 /**
  * ASHA, with its first rung at a ninth of the most epochs a template may train
@@ -68,16 +74,13 @@ export class SubJobRunner {
   private lastError = '';
   private readonly trialNumbers = new Map<string, number>();
   private readonly storedReports = new Map<string, number>();
-  private readonly stopped: Promise<Ending>;
-  private signalStop!: () => void;
+  // An Ending, not a pending promise raced per trial: that would keep every trial's result (its parameters) until the sub-job ends.
+  private readonly stopped = new Ending();
   private session: string | undefined;
   private knobConfig: KnobConfig = {};
   private readonly logs: LogBuffer;
 
   constructor(private readonly deps: RunnerDeps, private readonly job: TrainJobRecord, private readonly sub: SubTrainJobRecord, private readonly deadline: number) {
-    this.stopped = new Promise<Ending>((resolve) => {
-      this.signalStop = () => resolve({ kind: 'stop' });
-    });
     this.logs = new LogBuffer((trialId, entries) => deps.store.trials.addLogs(trialId, entries));
   }
 
@@ -86,7 +89,7 @@ export class SubJobRunner {
   /** Ends the sub-job: running trials are ended and stored as TERMINATED. */
   stop(): void {
     this.stopping = true;
-    this.signalStop();
+    this.stopped.end(new Cutoff('stop'));
   }
 
   /**
@@ -232,18 +235,16 @@ export class SubJobRunner {
     }
   }
 
-  private async runWithLimits(worker: TrainWorkerHandle, trialId: string, knobs: Record<string, number | string | boolean>): Promise<TrialResult | { ending: Ending['kind']; status: 'TERMINATED'; error: string }> {
+  private async runWithLimits(worker: TrainWorkerHandle, trialId: string, knobs: Record<string, number | string | boolean>): Promise<TrialResult | { ending: Cutoff['kind']; status: 'TERMINATED'; error: string }> {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<Ending>((resolve) => {
-      timer = setTimeout(() => resolve({ kind: 'deadline' }), Math.max(0, this.deadline - Date.now()) + DEADLINE_GRACE_MS);
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Cutoff('deadline')), Math.max(0, this.deadline - Date.now()) + DEADLINE_GRACE_MS);
     });
     try {
-      const outcome = await Promise.race([worker.runTrial(trialId, knobs), this.stopped, deadline]);
-      if ('kind' in outcome) {
-        const error = outcome.kind === 'stop' ? 'stopped with its train job' : 'the time budget ran out';
-        return { ending: outcome.kind, status: 'TERMINATED', error };
-      }
-      return outcome;
+      return await Promise.race([this.stopped.race(worker.runTrial(trialId, knobs)), deadline]);
+    } catch (error) {
+      if (!(error instanceof Cutoff)) throw error;
+      return { ending: error.kind, status: 'TERMINATED', error: error.message };
     } finally {
       clearTimeout(timer);
     }

@@ -5,6 +5,7 @@
  * other, and runs trials on it.
  */
 import { join } from 'node:path';
+import { Ending } from '../../common/ending.ts';
 import { connect, serve, type Remote } from '../../common/ipc/calls.ts';
 import { HOST_CHANNEL, TRAIN_HOST_CALLS, TRAIN_WORKER_CALLS, WORKER_CHANNEL, type LogEntry, type TrainWorkerSetup, type TrialOutcome } from '../../common/protocols/train.ts';
 import type { ExitInfo, Limits } from '../../common/services/services.ts';
@@ -32,11 +33,18 @@ export interface TrainWorkerFiles {
   trainArgs: TrainWorkerSetup['trainArgs'];
 }
 
+class WorkerDied extends Error {}
+
 export class TrainWorkerHandle {
   /** The trial it runs now: the only one it may log and report for. */
   private current: string | null = null;
 
-  private constructor(private readonly process: RecordedProcess, private readonly api: Remote<typeof TRAIN_WORKER_CALLS>) {}
+  /** Its process' end, which every call races; an Ending keeps no finished trial's result (src/common/ending.ts). */
+  private readonly ended = new Ending();
+
+  private constructor(private readonly process: RecordedProcess, private readonly api: Remote<typeof TRAIN_WORKER_CALLS>) {
+    void process.wait().then((info) => this.ended.end(new WorkerDied(`the worker ${info.reason}`)));
+  }
 
   get serviceId(): string {
     return this.process.serviceId;
@@ -70,17 +78,11 @@ export class TrainWorkerHandle {
         return host.report(trialId, step, score);
       },
     });
-    const died = process.wait().then((info) => {
-      throw new Error(`the worker ${info.reason} while loading the template and datasets`);
-    });
     try {
-      await Promise.race([
-        handle.api.setup({ templatePath: process.paths.template!, className: files.className, task: files.task, trainPath: process.paths.train!, valPath: process.paths.val!, trainArgs: files.trainArgs }),
-        died,
-      ]);
+      await handle.ended.race(handle.api.setup({ templatePath: process.paths.template!, className: files.className, task: files.task, trainPath: process.paths.train!, valPath: process.paths.val!, trainArgs: files.trainArgs }));
     } catch (error) {
       await process.stop();
-      throw error;
+      throw error instanceof WorkerDied ? new Error(`${error.message} while loading the template and datasets`) : error;
     }
     await process.ready();
     return handle;
@@ -90,10 +92,10 @@ export class TrainWorkerHandle {
   async runTrial(trialId: string, knobs: Record<string, number | string | boolean>): Promise<TrialResult> {
     this.current = trialId;
     this.process.restartCpuClock();
-    const died = this.process.wait().then((info): TrialResult => ({ status: 'DIED', error: `the worker ${info.reason}` }));
     try {
-      return withoutNul(await Promise.race([this.api.runTrial({ trialId, knobs }), died]));
+      return withoutNul(await this.ended.race(this.api.runTrial({ trialId, knobs })));
     } catch (error) {
+      if (error instanceof WorkerDied) return { status: 'DIED', error: error.message };
       await this.process.stop(0);
       return { status: 'DIED', error: `the worker broke its protocol: ${(error as Error).message}` };
     } finally {
