@@ -67,7 +67,9 @@ export function describeValidation(on: string, errors: ValueErrorLike[]): string
   if (first.message.includes('required property')) return `${on}: '${field}' is required (${expectedOf(first.schema)})`;
   if (first.message.includes('Unexpected property')) return `${on}: '${field}' is not an accepted field`;
   if (first.message.includes('Expected object') && first.path === '') return `${on} must be a JSON object`;
-  return `${on}: '${field}' must be ${expectedOf(first.schema)}`;
+  // A path or query value is short text the caller may not see in their own code: say what arrived.
+  const got = (on === 'params' || on === 'query') && typeof first.value === 'string' ? `, got ${JSON.stringify(first.value.length > 100 ? `${first.value.slice(0, 100)}…` : first.value)}` : '';
+  return `${on}: '${field}' must be ${expectedOf(first.schema)}${got}`;
 }
 
 function body(code: ErrorCode, message: string): ErrorBody {
