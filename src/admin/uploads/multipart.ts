@@ -12,6 +12,8 @@ export interface MultipartOptions<T> {
   fileFields: readonly string[];
   /** Consumes one file part completely; its result is returned under the field's name. */
   onFile(field: string, stream: AsyncIterable<Uint8Array>): Promise<T>;
+  /** Releases what `onFile` made (a staged file) when a later part fails the whole body. */
+  discard?(result: T): void;
   /** Text fields over this many bytes are a 400. */
   maxFieldBytes?: number;
 }
@@ -80,6 +82,9 @@ export async function readMultipart<T>(request: Request, options: MultipartOptio
   Readable.fromWeb(request.body as unknown as import('node:stream/web').ReadableStream).on('error', fail).pipe(parser);
   await finished;
   await Promise.all(pending);
-  if (failure) throw failure;
+  if (failure) {
+    for (const result of Object.values(files)) options.discard?.(result);
+    throw failure;
+  }
   return { fields, files };
 }
