@@ -194,7 +194,7 @@ for (const backendName of backendNames) {
         ['POST', '/users', { token, body: JSON.stringify({ email: 'a\u0000@b.c', password: PASSWORD, user_type: 'APP_USER' }) }, 'body.email must not contain NUL'],
         ['GET', '/train_jobs/a%00b', { token }, 'path.app must not contain NUL'],
         ['GET', '/train_jobs/iris/99999999999999999999', { token }, 'must be an app version (-1 for the latest)'],
-        ['GET', '/train_jobs/iris/-2', { token }, 'must be an app version (-1 for the latest), got -2'],
+        ['GET', '/train_jobs/iris/-2', { token }, "params: 'app_version' must be an app version (-1 for the latest), got \"-2\""],
       ];
       for (const [method, path, options, message] of bounded) {
         const res = await call(method, path, options);

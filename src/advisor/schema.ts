@@ -3,6 +3,7 @@
  * of the request and response types that the session machinery and the clients use.
  */
 import { t } from 'elysia';
+import { integer } from '../common/integer-schema.ts';
 
 const KnobValue = t.Union([t.Number(), t.String(), t.Boolean()], { expected: 'a number, string or boolean' });
 const KnobValues = t.Record(t.String(), KnobValue);
@@ -19,7 +20,7 @@ export const StoppingSchema = t.Union([
   }),
   t.Object({
     type: t.Literal('median'),
-    startup_trials: t.Optional(t.Integer({ minimum: 1 })),
+    startup_trials: t.Optional(integer({ minimum: 1 })),
     warmup_steps: t.Optional(t.Number({ minimum: 0 })),
   }),
   t.Object({ type: t.Literal('none') }),
@@ -28,32 +29,32 @@ export const StoppingSchema = t.Union([
 export const HistoryItemSchema = t.Object({
   knobs: KnobValues,
   score: Score,
-  trial_no: t.Optional(t.Integer({ minimum: 1 })),
+  trial_no: t.Optional(integer({ minimum: 1 })),
 });
 
 export const CreateSessionSchema = t.Object({
   /** Checked by `validateKnobConfig`, whose messages name the knob. */
   knob_config: t.Record(t.String(), t.Unknown(), { expected: 'an object mapping knob names to knobs' }),
   strategy: t.Optional(t.Union([t.Literal('auto'), t.Literal('random'), t.Literal('gp'), t.Literal('tpe')])),
-  seed: t.Optional(t.Integer()),
+  seed: t.Optional(integer()),
   /** Past trials of the same knob config, to warm-start a session (after a restart, say). */
   history: t.Optional(t.Array(HistoryItemSchema)),
   stopping: t.Optional(StoppingSchema),
   /** Trials in all, history included, after which propose answers "done". */
-  max_trials: t.Optional(t.Integer({ minimum: 1 })),
+  max_trials: t.Optional(integer({ minimum: 1 })),
 });
 
 export const SessionCreatedSchema = t.Object({ id: t.String() });
 
 export const ProposalSchema = t.Object({
-  trial_no: t.Integer(),
+  trial_no: integer(),
   knobs: KnobValues,
   /** Steps a trial may use in all, when the early stopper knows it. */
   budget: t.Optional(t.Number()),
 });
 
 export const FeedbackSchema = t.Object({
-  trial_no: t.Integer({ minimum: 1 }),
+  trial_no: integer({ minimum: 1 }),
   score: Score,
   step: t.Optional(t.Number({ minimum: 0 })),
   /** Defaults to true without a step (a final score) and false with one (an intermediate report). */

@@ -3,6 +3,8 @@
  * `{"error": {"code", "message"}}` with its status, a validation failure names the
  * field and what was expected, and an unexpected error is logged, never shown.
  */
+import type { TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { Elysia } from 'elysia';
 import { codeForStatus, RafikiError, type ErrorBody, type ErrorCode } from './errors.ts';
 
@@ -19,6 +21,7 @@ interface SchemaLike {
   minimum?: number;
   maximum?: number;
   exclusiveMinimum?: number;
+  properties?: Record<string, SchemaLike>;
 }
 
 interface ValueErrorLike {
@@ -57,6 +60,22 @@ function expectedOf(schema: SchemaLike): string {
   return parts.join(' ') || 'a valid value';
 }
 
+/**
+ * For a union of objects told apart by a constant field (`"type": "asha"`),
+ * the branch that the value names: its own error says which of its fields is
+ * wrong, where the union's could only say that no branch fits.
+ */
+function namedBranch(schema: SchemaLike, value: unknown): SchemaLike | undefined {
+  const options = schema.anyOf ?? [];
+  if (options.length === 0 || typeof value !== 'object' || value === null) return undefined;
+  const tags = Object.keys(options[0]!.properties ?? {}).filter((key) => options.every((o) => o.properties?.[key]?.const !== undefined));
+  for (const tag of tags) {
+    const branch = options.find((o) => o.properties![tag]!.const === (value as Record<string, unknown>)[tag]);
+    if (branch) return branch;
+  }
+  return undefined;
+}
+
 /** One sentence naming the first invalid field and what it should be. */
 export function describeValidation(on: string, errors: ValueErrorLike[]): string {
   const first = errors[0];
@@ -67,7 +86,12 @@ export function describeValidation(on: string, errors: ValueErrorLike[]): string
   if (first.message.includes('required property')) return `${on}: '${field}' is required (${expectedOf(first.schema)})`;
   if (first.message.includes('Unexpected property')) return `${on}: '${field}' is not an accepted field`;
   if (first.message.includes('Expected object') && first.path === '') return `${on} must be a JSON object`;
-  return `${on}: '${field}' must be ${expectedOf(first.schema)}`;
+  const branch = namedBranch(first.schema, first.value);
+  const inner = branch && Value.Errors(branch as TSchema, first.value).First();
+  if (inner) return describeValidation(on, [{ ...inner, schema: inner.schema as SchemaLike, path: `${first.path}${inner.path}` }]);
+  // A path or query value is short text the caller may not see in their own code: say what arrived.
+  const got = (on === 'params' || on === 'query') && typeof first.value === 'string' ? `, got ${JSON.stringify(first.value.length > 100 ? `${first.value.slice(0, 100)}…` : first.value)}` : '';
+  return `${on}: '${field}' must be ${expectedOf(first.schema)}${got}`;
 }
 
 function body(code: ErrorCode, message: string): ErrorBody {

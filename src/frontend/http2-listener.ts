@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import http2, { type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import net, { type AddressInfo, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { RafikiError } from '../common/errors.ts';
 import { errorResponse, type Handler, type HttpResponse, type RequestHead } from './http.ts';
@@ -42,6 +43,12 @@ export async function listen(options: ListenOptions): Promise<Listener> {
   const h2 = http2.createServer({});
   h2.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => void serveStream(stream, headers, options));
   const h1 = http.createServer((req, res) => void serveHttp1(req, res, options));
+  // A request that does not parse as HTTP/1.1 gets the one error shape too, not Node's bare 400.
+  h1.on('clientError', (err: Error, socket: Duplex) => {
+    if (!socket.writable) return void socket.destroy();
+    const { body } = errorResponse(400, `malformed HTTP/1.1 request: ${err.message}`);
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
   const sockets = new Set<Socket>();
   const track = (socket: Socket) => {
     sockets.add(socket);

@@ -1,3 +1,4 @@
+import { FLOAT32_LIMIT } from '../model/datasets/tabular-encode.ts';
 import type { OnnxInputSpec } from '../model/model.ts';
 
 /** What `readNumericQueries` read: one FP32 row per query, in the model's input layout. */
@@ -33,8 +34,8 @@ export interface NumericQueries {
 export function readNumericQueries(body: Uint8Array, input: OnnxInputSpec): NumericQueries | null {
   const shape = queryShape(input);
   if (shape === null) return null;
-  // Pixels are 0–255; tabular values any finite number (1e400 is Infinity to JSON.parse).
-  const reader = input.kind === 'image' ? new Reader(body, shape, 0, 255) : new Reader(body, shape, -Number.MAX_VALUE, Number.MAX_VALUE);
+  // Pixels are 0–255; tabular values any number float32 holds (1e400 is Infinity to JSON.parse).
+  const reader = input.kind === 'image' ? new Reader(body, shape, 0, 255) : new Reader(body, shape, -FLOAT32_LIMIT, FLOAT32_LIMIT);
   try {
     return reader.body();
   } catch (err) {

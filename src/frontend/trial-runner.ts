@@ -21,8 +21,10 @@ export interface TrialRunnerOptions {
  * for ONNX trials, in the runner's slot of shared memory, raw queries
  * otherwise) → one answer per entry. When the worker dies mid-batch it is
  * restarted and the batch written and tried again, so the queries in it are
- * still answered. When a template refuses a batch as bad input, its queries
- * are tried one by one so that only the bad ones fail.
+ * still answered. When the worker answers that a batch failed (a template
+ * refused it as bad input, threw, or gave predictions that are not usable),
+ * its queries are tried one by one, so that only those the model fails on
+ * fail, not every query that was batched with them.
  *
  * @example
  * const run = trialRunner(replica, { slot: 0, features: [4], regression: false });
@@ -43,22 +45,22 @@ export function trialRunner(replica: Replica, { slot, features, regression, onRe
     }
   }
 
-  /** A batch that timed out, or that the worker answered outside its protocol, fails alone: it is not tried again. */
-  async function answer(entries: QueueEntry[]): Promise<BatchOutput> {
+  /** A batch that timed out, or that the worker answered outside its protocol, fails whole (`final`): it is not tried again. */
+  async function answer(entries: QueueEntry[]): Promise<BatchOutput | { kind: 'final'; status: number; message: string }> {
     try {
       const output = await predict(entries);
-      return fits(output, entries.length) ? output : { kind: 'error', status: 500, message: 'the model answered a different number of predictions than it was given queries' };
+      return fits(output, entries.length) ? output : { kind: 'final', status: 500, message: 'the model answered a different number of predictions than it was given queries' };
     } catch (err) {
-      if (err instanceof BatchTimeoutError) return { kind: 'error', status: 500, message: err.message };
-      if (err instanceof ProtocolError || err instanceof RemoteError) return { kind: 'error', status: 500, message: 'the model failed to predict' };
+      if (err instanceof BatchTimeoutError) return { kind: 'final', status: 500, message: err.message };
+      if (err instanceof ProtocolError || err instanceof RemoteError) return { kind: 'final', status: 500, message: 'the model failed to predict' };
       throw err;
     }
   }
 
   async function run(entries: QueueEntry[]): Promise<QueryAnswer[]> {
     const output = await answer(entries);
-    if (output.kind === 'error') {
-      if (output.status === 400 && entries.length > 1) {
+    if (output.kind === 'error' || output.kind === 'final') {
+      if (output.kind === 'error' && entries.length > 1) {
         // One after another: they share this runner's slot, and the worker predicts one batch at a time anyway.
         const answers: QueryAnswer[] = [];
         for (const entry of entries) answers.push(...await run([entry]));

@@ -91,6 +91,17 @@ test('a template that refuses one query of a batch fails that query alone', asyn
   }
 });
 
+test('a template whose predictions for one query of a batch are unusable fails that query alone, not the others batched with it', async () => {
+  const only = await serve(frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [centroid.trial] }));
+  try {
+    // One request's queries are one batch. float32 holds 3e38, but not once standardised: the template's probabilities for it are NaN.
+    const { status, body } = await post(only.port, '/predict', { queries: [IRIS_QUERIES[0], [3e38, 3.5, 1.4, 0.2]] });
+    expect([status, body.error.message]).toEqual([500, expect.stringContaining('the model failed on query 1: ')]);
+  } finally {
+    await only.stop();
+  }
+});
+
 test('regression: values of the trials averaged', async () => {
   const a = await trainTabular(dir.path, { id: 'ridge-a', file: 'diabetes.csv', className: 'RidgeRegression', knobs: { alpha: 0.01 } });
   const b = await trainTabular(dir.path, { id: 'ridge-b', file: 'diabetes.csv', className: 'RidgeRegression', knobs: { alpha: 100 } });

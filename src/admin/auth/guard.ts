@@ -11,8 +11,12 @@ import type { User } from '../store/users.ts';
 
 export type Caller = Pick<User, 'id' | 'email' | 'userType'>;
 
+/** A user id as the store makes them: a signed token whose subject is anything else was not issued by this Admin. */
+const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function authenticate(deps: AdminDeps, authorization: string | undefined): Promise<Caller> {
   const claims = await deps.tokens.verify(bearerToken(authorization));
+  if (!USER_ID.test(claims.userId)) throw unauthorized('invalid token: log in again (POST /tokens)');
   const user = await deps.store.users.byId(claims.userId);
   if (!user) throw unauthorized('invalid token: its user no longer exists');
   if (user.bannedAt) throw unauthorized('this user is banned');

@@ -50,7 +50,9 @@ export class BlobStore {
       }
       await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
     } catch (error) {
+      // The file is opened asynchronously: removed before the stream has closed, it would be created after.
       out.destroy();
+      if (!out.closed) await new Promise((resolve) => out.once('close', resolve));
       rmSync(path, { force: true });
       throw error;
     }

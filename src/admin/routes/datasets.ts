@@ -46,6 +46,7 @@ export const datasetRoutes = (deps: AdminDeps) => {
         const { fields, files } = await readMultipart(request, {
           fileFields: ['dataset'],
           onFile: (_field, stream) => deps.blobs.stage(stream, limit),
+          discard: (blob) => deps.blobs.drop(blob),
         });
         staged = files.dataset;
         const form = validateForm(fields);

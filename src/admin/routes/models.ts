@@ -67,6 +67,10 @@ export const modelRoutes = (deps: AdminDeps) =>
       const checked = await checkTemplate(deps.services, {
         ...checkLimits(deps.config, deps.config.templateCheckMs),
         file: path, nodeModules: TemplateFiles.nodeModules(folder), className: form.model_class, task: form.task, subject: 'the template',
+      }).catch((error: unknown) => {
+        // What the check finds wrong is in the uploaded file, as read with the class and task asked for.
+        if (error instanceof RafikiError && error.status === 400) throw badRequest(`model_file_bytes: ${error.message}`);
+        throw error;
       });
       const model = await deps.store.models.create({
         userId: caller.id,

@@ -1,17 +1,18 @@
 /** Wire schemas of /inference_jobs (Rafiki 0.2.0's field names). */
 import { t, type Static } from 'elysia';
 import { JOB_STATUSES } from '../../common/domain.ts';
+import { integer } from '../../common/integer-schema.ts';
 import { INT32_MAX, oneOf } from './common.ts';
 
 export const InferenceBudgetSchema = t.Object({
-  MODEL_COUNT: t.Optional(t.Integer({ minimum: 1, maximum: 20, expected: 'an integer from 1 to 20' })),
-  REPLICA_COUNT: t.Optional(t.Integer({ minimum: 1, maximum: 16, expected: 'an integer from 1 to 16' })),
-  GPU_COUNT: t.Optional(t.Integer({ minimum: 0, maximum: INT32_MAX, expected: 'an integer ≥ 0' })),
+  MODEL_COUNT: t.Optional(integer({ minimum: 1, maximum: 20, expected: 'an integer from 1 to 20' })),
+  REPLICA_COUNT: t.Optional(integer({ minimum: 1, maximum: 16, expected: 'an integer from 1 to 16' })),
+  GPU_COUNT: t.Optional(integer({ minimum: 0, maximum: INT32_MAX, expected: 'an integer ≥ 0' })),
 }, { additionalProperties: false });
 
 export const CreateInferenceJobBody = t.Object({
   app: t.String({ maxLength: 100 }),
-  app_version: t.Optional(t.Integer({ minimum: -1, maximum: INT32_MAX, expected: 'an app version (-1 for the latest)' })),
+  app_version: t.Optional(integer({ minimum: -1, maximum: INT32_MAX, expected: 'an app version (-1 for the latest)' })),
   budget: t.Optional(InferenceBudgetSchema),
 }, { additionalProperties: false });
 

@@ -1,13 +1,14 @@
 /** Wire schemas of /train_jobs and /trials (Rafiki 0.2.0's field names). */
 import { t, type Static } from 'elysia';
 import { JOB_STATUSES, TASKS, TRIAL_STATUSES } from '../../common/domain.ts';
+import { integer } from '../../common/integer-schema.ts';
 import { INT32_MAX, oneOf, Uuid } from './common.ts';
 
 export const TrainBudgetSchema = t.Object({
-  MODEL_TRIAL_COUNT: t.Optional(t.Integer({ minimum: -1, maximum: INT32_MAX, expected: 'an integer: trials per model, -1 for no limit' })),
+  MODEL_TRIAL_COUNT: t.Optional(integer({ minimum: -1, maximum: INT32_MAX, expected: 'an integer: trials per model, -1 for no limit' })),
   TIME_HOURS: t.Optional(t.Number({ exclusiveMinimum: 0, maximum: 24 * 365, expected: 'a number of hours > 0' })),
-  WORKER_COUNT: t.Optional(t.Integer({ minimum: 1, maximum: 64, expected: 'an integer from 1 to 64' })),
-  GPU_COUNT: t.Optional(t.Integer({ minimum: 0, maximum: INT32_MAX, expected: 'an integer ≥ 0' })),
+  WORKER_COUNT: t.Optional(integer({ minimum: 1, maximum: 64, expected: 'an integer from 1 to 64' })),
+  GPU_COUNT: t.Optional(integer({ minimum: 0, maximum: INT32_MAX, expected: 'an integer ≥ 0' })),
 }, { additionalProperties: false });
 
 export const CreateTrainJobBody = t.Object({
@@ -82,10 +83,10 @@ export const TrialLogsResponse = t.Object({
 });
 
 export const AppParams = t.Object({ app: t.String({ maxLength: 100 }) });
-export const AppVersionParams = t.Object({ app: t.String({ maxLength: 100 }), app_version: t.Integer({ minimum: -1, maximum: INT32_MAX, expected: 'an app version (-1 for the latest)' }) });
+export const AppVersionParams = t.Object({ app: t.String({ maxLength: 100 }), app_version: integer({ minimum: -1, maximum: INT32_MAX, expected: 'an app version (-1 for the latest)' }) });
 export const TrialsQuery = t.Object({
   type: t.Optional(oneOf(['best'] as const)),
-  max_count: t.Optional(t.Integer({ minimum: 1, maximum: 1000 })),
+  max_count: t.Optional(integer({ minimum: 1, maximum: 1000 })),
 }, { additionalProperties: false });
 export const UserQuery = t.Object({ user_id: t.Optional(Uuid) }, { additionalProperties: false });
 

@@ -13,6 +13,8 @@ export interface MultipartOptions<T> {
   fileFields: readonly string[];
   /** Consumes one file part completely; its result is returned under the field's name. */
   onFile(field: string, stream: AsyncIterable<Uint8Array>): Promise<T>;
+  /** Releases what `onFile` made (a staged file) when a later part fails the whole body. */
+  discard?(result: T): void;
   /** Text fields over this many bytes are a 400. */
   maxFieldBytes?: number;
 }
@@ -22,18 +24,23 @@ export interface MultipartResult<T> {
   files: Record<string, T>;
 }
 
+const UNNAMED = 'a multipart part has no name: each part needs Content-Disposition: form-data; name="…"';
+
 export async function readMultipart<T>(request: Request, options: MultipartOptions<T>): Promise<MultipartResult<T>> {
   const contentType = request.headers.get('content-type') ?? '';
   if (!contentType.startsWith('multipart/form-data')) throw new RafikiError('UNSUPPORTED_MEDIA_TYPE', 'send the upload as multipart/form-data');
   if (!request.body) throw badRequest('the multipart body is empty');
   let parser: Busboy.Busboy;
   try {
-    parser = Busboy({ headers: { 'content-type': contentType }, limits: { fieldSize: options.maxFieldBytes ?? 64 * 1024, files: options.fileFields.length } });
+    // One file part more than expected reaches the 'file' handler, which names it; the next is refused unread.
+    parser = Busboy({ headers: { 'content-type': contentType }, limits: { fieldSize: options.maxFieldBytes ?? 64 * 1024, files: options.fileFields.length + 1 } });
   } catch (error) {
     throw badRequest(`malformed multipart body: ${(error as Error).message}`);
   }
   const fields: Record<string, string> = {};
   const files: Record<string, T> = {};
+  // Named as each part starts: a second part of one name is refused even while the first is still being read.
+  const fileNames = new Set<string>();
   const pending: Promise<void>[] = [];
   let failure: unknown;
   const fail = (error: unknown) => {
@@ -41,15 +48,19 @@ export async function readMultipart<T>(request: Request, options: MultipartOptio
   };
 
   parser.on('field', (name, value, info) => {
-    if (info.valueTruncated) fail(badRequest(`the field '${name}' is too long`));
+    if (!name) fail(badRequest(UNNAMED));
+    else if (info.valueTruncated) fail(badRequest(`the field '${name}' is too long`));
     fields[name] = value;
   });
   parser.on('file', (name, stream) => {
-    if (!options.fileFields.includes(name) || name in files) {
+    const refused = !name ? UNNAMED : fileNames.has(name) ? `the file field '${name}' is given twice`
+      : options.fileFields.includes(name) ? null : `unexpected file field '${name}'; expected ${options.fileFields.join(' or ')}`;
+    if (refused) {
       stream.resume();
-      fail(badRequest(`unexpected file field '${name}'; expected ${options.fileFields.join(' or ')}`));
+      fail(badRequest(refused));
       return;
     }
+    fileNames.add(name);
     // Not destroyed when the consumer stops early (a 413, say): the rest is drained,
     // so that the answer reaches a client still sending, instead of a reset connection.
     const chunks = stream.iterator({ destroyOnReturn: false });
@@ -77,6 +88,9 @@ export async function readMultipart<T>(request: Request, options: MultipartOptio
   pipeline(body, countingPassThrough(), parser, () => {});
   await finished;
   await Promise.all(pending);
-  if (failure) throw failure;
+  if (failure) {
+    for (const result of Object.values(files)) options.discard?.(result);
+    throw failure;
+  }
   return { fields, files };
 }

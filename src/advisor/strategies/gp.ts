@@ -29,6 +29,13 @@ export interface GpOptions {
   refineStarts?: number;
   /** Hyperparameters are fit on at most this many trials (the best half and a spread of the rest): this bounds a proposal's time. */
   maxFitPoints?: number;
+  /**
+   * The model is conditioned on at most this many trials, chosen alike: its
+   * cost grows with their cube in time and square in memory, so that a
+   * session of 20,000 trials (a long job's, or a history sent to warm-start
+   * one) would take hours and gigabytes per proposal.
+   */
+  maxPoints?: number;
   /** L-BFGS iterations of a warm-started refit. */
   fitIterations?: number;
   /**
@@ -46,7 +53,7 @@ export interface GpOptions {
  */
 export function gpStrategy(
   space: SearchSpace,
-  { initialTrials = 10, candidates = 1000, refineStarts = 5, maxFitPoints = 100, fitIterations = 20, xi = 0 }: GpOptions = {},
+  { initialTrials = 10, candidates = 1000, refineStarts = 5, maxFitPoints = 100, maxPoints = 500, fitIterations = 20, xi = 0 }: GpOptions = {},
 ): Strategy {
   const encoder = new OneHotEncoder(space);
   let hyper: GpHyperparameters | undefined;
@@ -65,8 +72,10 @@ export function gpStrategy(
         return space.toKnobs(design[next]!);
       }
 
-      const points = observations.map((o) => encoder.encode(o.knobs));
-      const y = standardise(observations);
+      const all = standardise(observations);
+      const kept = fitSubset(all, maxPoints);
+      const points = kept.map((i) => encoder.encode(observations[i]!.knobs));
+      const y = Float64Array.from(kept, (i) => all[i]!);
       const subset = fitSubset(y, maxFitPoints);
       // Occasional restarts escape a poor local optimum that warm starts would keep.
       const restart = hyper === undefined || fits % 10 === 0;
@@ -121,7 +130,7 @@ function standardise(observations: readonly Observation[]): Float64Array {
   return Float64Array.from(raw, (v) => (v - mean) / sd);
 }
 
-/** All trials, or the best half of `max` and an even spread of the rest. */
+/** The indices of all trials, or of the best `max / 2` and an even spread of the rest. */
 function fitSubset(y: Float64Array, max: number): number[] {
   const all = [...y.keys()];
   if (all.length <= max) return all;

@@ -13,7 +13,8 @@ import { KnobsSchema, TaskSchema, TrialIdSchema } from './values.ts';
 export { INFERENCE_CHANNEL } from './channels.ts';
 
 const Dims = Type.Array(Type.Integer({ minimum: 0, maximum: 1 << 30 }), { minItems: 1, maxItems: 8 });
-const MAX_MESSAGE_CHARS = 10_000;
+/** The longest error message a worker may answer. */
+export const MAX_MESSAGE_CHARS = 10_000;
 
 /** One trial as its worker loads it, with paths as the worker's sandbox shows them. */
 export const WorkerTrialSchema = Type.Object({

@@ -23,7 +23,7 @@ export function jsonObject(body: Buffer): Record<string, unknown> {
 /** A request's own deadline, or the job's. */
 export function deadlineOf(value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value > 0 && value <= MAX_DEADLINE_MS)) {
+  if (typeof value !== 'number' || !(value >= 1 && value <= MAX_DEADLINE_MS)) {
     throw badRequest(`deadline_ms must be a number of milliseconds from 1 to ${MAX_DEADLINE_MS}, got ${JSON.stringify(value)}`);
   }
   return value;

@@ -1,4 +1,5 @@
-import { notFound } from '../../common/errors.ts';
+import { badRequest, notFound, RafikiError } from '../../common/errors.ts';
+import { InputError } from '../../model/errors.ts';
 import type { OnnxInputSpec } from '../../model/model.ts';
 import type { Task } from '../../model/task.ts';
 import { json, type HttpRequest, type HttpResponse } from '../http.ts';
@@ -42,7 +43,11 @@ export function kserveV2(predictor: Predictor, model: V2Model, ready: () => bool
       checkModel(model, name, version);
       const { request: body, queries } = v2Queries(jsonObject(request.body), model);
       const deadlineMs = deadlineOf(body.parameters?.deadline_ms, model.defaultDeadlineMs);
-      const { predictions, partial } = await predictor.predict(queries, { deadlineMs });
+      const { predictions, partial } = await predictor.predict(queries, { deadlineMs }).catch((err: unknown) => {
+        // The predict path names a bad value by its query ("query 0: pixel (0, 0) …"): here a query is a row of the tensor's data.
+        if (err instanceof InputError || (err instanceof RafikiError && err.status === 400)) throw badRequest(`inputs[0].data: ${err.message}`);
+        throw err;
+      });
       const n = queries.length;
       const output = model.task === 'TABULAR_REGRESSION'
         ? { name: 'predictions', shape: [n], datatype: 'FP32', data: predictions as number[] }

@@ -63,7 +63,7 @@ export interface V2Input { task: Task; input: OnnxInputSpec | null }
 export function v2Queries(body: unknown, model: V2Input): { request: V2InferRequest; queries: unknown[] } {
   if (!check(body)) throw badRequest(`not a v2 infer request: ${describe(check.errors?.[0])}`);
   const tensor = body.inputs[0]!;
-  if (tensor.datatype === 'BYTES' && model.task === 'IMAGE_CLASSIFICATION') throw badRequest('image pixels must be numbers: use UINT8 or FP32, not BYTES');
+  if (tensor.datatype === 'BYTES' && model.task === 'IMAGE_CLASSIFICATION') throw badRequest('inputs.0.datatype must be a numeric type for image pixels (UINT8 or FP32), not BYTES');
   const data = flatten(tensor.data, tensor.datatype);
   const count = tensor.shape.reduce((a, b) => a * b, 1);
   if (count !== data.length) {

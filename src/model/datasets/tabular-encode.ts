@@ -30,12 +30,27 @@ export function columnEncoders(encoding: TabularEncoding): ColumnEncoder[] {
   });
 }
 
-/** The number a raw value stands for in a numeric column: null when missing, NaN when not a number. */
+/**
+ * The largest double that float32, which models compute in, rounds to a
+ * finite value (its largest, 3.4028234663852886e38, and nearly half a step
+ * more); past it a value becomes Infinity, and the model's answer NaN.
+ */
+export const FLOAT32_LIMIT = 2 ** 128 - 2 ** 103 - 2 ** 75;
+
+/** The number a raw value stands for in a numeric column: null when missing, NaN when not a number float32 holds. */
 export function numericValue(value: RawValue): number | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : Number.NaN;
-  if (typeof value === 'string') return isMissing(value) ? null : (parseNumber(value) ?? Number.NaN);
-  return Number.NaN;
+  if (value === null || value === undefined || (typeof value === 'string' && isMissing(value))) return null;
+  const number = typeof value === 'number' ? value : typeof value === 'string' ? parseNumber(value) : null;
+  return number !== null && Math.abs(number) <= FLOAT32_LIMIT ? number : Number.NaN;
+}
+
+/** Why a value that `numericValue` reads as NaN cannot go into a numeric column. */
+export function notNumeric(value: RawValue): string {
+  const number = typeof value === 'number' ? value : typeof value === 'string' ? parseNumber(value) : null;
+  const shown = typeof value === 'number' ? String(value) : JSON.stringify(value);
+  return number !== null && !Number.isNaN(number)
+    ? `${shown} is beyond what float32 holds (±3.4e38), and this column is numeric`
+    : `${shown} is not a number, and this column is numeric`;
 }
 
 /** The category text of a raw value: numbers as written by JavaScript, null when missing. */
@@ -48,7 +63,7 @@ export function categoryText(value: RawValue): string | null {
 function numericEncoder(column: Extract<TabularColumn, { kind: 'numeric' }>): ValueEncoder {
   return (value, row, offset) => {
     const number = numericValue(value);
-    if (Number.isNaN(number)) return `${JSON.stringify(value)} is not a number, and this column is numeric`;
+    if (Number.isNaN(number)) return notNumeric(value);
     row[offset] = number === null ? 0 : (number - column.mean) / column.std;
     return null;
   };

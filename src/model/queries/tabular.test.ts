@@ -27,7 +27,8 @@ describe('tabular queries', () => {
       ['1,red', 'query 1: must be an object of feature → value or an array of values in column order'],
       [null, 'query 1: must be an object'],
       [[true, 'red'], 'query 1: feature "size": true is neither a number nor text'],
-      [[Infinity, 'red'], 'query 1: feature "size": null is not a number'],
+      [[Infinity, 'red'], 'query 1: feature "size": Infinity is beyond what float32 holds (±3.4e38)'],
+      [['1e39', 'red'], 'query 1: feature "size": "1e39" is beyond what float32 holds (±3.4e38)'],
     ];
     for (const [query, message] of bad) {
       const error = (() => { try { encodeTabularQueries(train.encoding, [[1, 'red'], query]); } catch (err) { return err; } })();

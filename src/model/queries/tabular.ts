@@ -1,5 +1,5 @@
 import type { TabularEncoding, TabularQuery } from '../dataset.ts';
-import { columnEncoders, categoryText, numericValue, type RawValue } from '../datasets/tabular-encode.ts';
+import { columnEncoders, categoryText, notNumeric, numericValue, type RawValue } from '../datasets/tabular-encode.ts';
 import type { OnnxInputSpec } from '../model.ts';
 import { QueryError } from './errors.ts';
 
@@ -66,7 +66,7 @@ export function queriesToTabularTensor(spec: TabularSpec, queries: unknown[]): F
         cell = text === null ? -1 : (index.get(text) ?? -1);
       } else {
         const number = numericValue(value);
-        if (Number.isNaN(number)) throw new QueryError(q, `feature "${names[j]}": ${JSON.stringify(value)} is not a number, and this column is numeric`);
+        if (Number.isNaN(number)) throw new QueryError(q, `feature "${names[j]}": ${notNumeric(value)}`);
         cell = number ?? Number.NaN;
       }
       x[q * names.length + j] = cell;

@@ -4,8 +4,16 @@ import { InputError } from '../../model/errors.ts';
 import { decodeParams } from '../../model/params.ts';
 import type { Task } from '../../model/task.ts';
 import { loadTemplate } from '../../model/template.ts';
-import type { BatchOutput, InferenceBatch, WorkerTrial } from '../../common/protocols/inference.ts';
+import { MAX_MESSAGE_CHARS, type BatchOutput, type InferenceBatch, type WorkerTrial } from '../../common/protocols/inference.ts';
 import type { Predictor } from './predictor.ts';
+
+/**
+ * A message as the protocol carries it: one that quotes a huge query value is
+ * cut, else the answer would break the protocol and fail every query batched with it.
+ */
+function clipped(message: string): string {
+  return message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS - 1)}…` : message;
+}
 
 /**
  * A trial without ONNX: its template loaded with the trial's knobs and
@@ -28,12 +36,12 @@ export async function templatePredictor(trial: WorkerTrial & { template: NonNull
         try {
           checkPredictions(predictions, batch.queries.length, trial.classes.length === 0 ? 'number' : { classes: trial.classes.length });
         } catch (err) {
-          return { kind: 'error', status: 500, message: `the template's predictions are unusable: ${(err as Error).message}` };
+          return { kind: 'error', status: 500, message: clipped(`the template's predictions are unusable: ${(err as Error).message}`) };
         }
         return { kind: 'predictions', predictions: predictions as (number | number[])[] };
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        return { kind: 'error', status: err instanceof InputError || (err as { status?: unknown })?.status === 400 ? 400 : 500, message };
+        return { kind: 'error', status: err instanceof InputError || (err as { status?: unknown })?.status === 400 ? 400 : 500, message: clipped(message) };
       }
     },
   };
