@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import http2, { type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import net, { type AddressInfo, type Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { RafikiError } from '../common/errors.ts';
@@ -107,18 +108,26 @@ async function serveHttp1(req: IncomingMessage, res: ServerResponse, options: Li
   res.end(body);
 }
 
-/** Runs the handler, which reads the body (within the limit) when it needs it; never throws. */
+/**
+ * Runs the handler, which reads the body (within the limit) when it needs it; never throws.
+ * A body it did not read is let flow away unkept: a client still sending it would
+ * otherwise wait on flow control for a reader that never comes.
+ */
 async function answer(body: NodeJS.ReadableStream, headers: IncomingHttpHeaders, method: string, url: string, options: ListenOptions): Promise<HttpResponse> {
+  let read = false;
   try {
     const authorization = headers.authorization;
     const head: RequestHead = { method, path: url.split('?')[0]!, ...(authorization ? { authorization } : {}) };
     return await options.handler(head, async () => {
-      const read = await readBody(body, headers, options.maxBodyBytes);
-      if (read === null) throw new RafikiError('PAYLOAD_TOO_LARGE', `the request body is larger than the limit of ${options.maxBodyBytes} bytes`);
-      return read;
+      read = true;
+      const bytes = await readBody(body, headers, options.maxBodyBytes);
+      if (bytes === null) throw new RafikiError('PAYLOAD_TOO_LARGE', `the request body is larger than the limit of ${options.maxBodyBytes} bytes`);
+      return bytes;
     });
   } catch (err) {
     return errorResponse(500, err instanceof Error ? err.message : String(err));
+  } finally {
+    if (!read) body.resume();
   }
 }
 
@@ -128,6 +137,8 @@ function readBody(body: NodeJS.ReadableStream, headers: IncomingHttpHeaders, lim
     body.resume();
     return Promise.resolve(null);
   }
+  // An HTTP/2 stream whose headers ended it has already said 'end' (under Bun, before anyone listened).
+  if ((body as Readable).readableEnded) return Promise.resolve(Buffer.alloc(0));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -10,7 +10,7 @@ import { generateKeyPair } from 'jose';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateDatasetForm } from '../../src/admin/schemas/datasets.ts';
-import { CreateInferenceJobBody } from '../../src/admin/schemas/inference-jobs.ts';
+import { CreateInferenceJobBody, PredictBody } from '../../src/admin/schemas/inference-jobs.ts';
 import { CreateModelForm } from '../../src/admin/schemas/models.ts';
 import { CreateTrainJobBody } from '../../src/admin/schemas/train-jobs.ts';
 import { BanUserBody, CreateUserBody, LoginBody } from '../../src/admin/schemas/users.ts';
@@ -39,6 +39,7 @@ const STAND_INS: Record<string, Body> = {
   'DELETE /users': { encoding: 'json', schema: plainSchema(BanUserBody) },
   'POST /train_jobs': { encoding: 'json', schema: plainSchema(CreateTrainJobBody) },
   'POST /inference_jobs': { encoding: 'json', schema: plainSchema(CreateInferenceJobBody) },
+  'POST /inference_jobs/{app}/{app_version}/predict': { encoding: 'json', schema: plainSchema(PredictBody) },
   'POST /models': { encoding: 'multipart', schema: plainSchema(CreateModelForm), files: { model_file_bytes: TEMPLATE }, examples: { model_class: 'TinyCentroid' } },
   'POST /datasets': { encoding: 'multipart', schema: plainSchema(CreateDatasetForm), files: { dataset: CSV } },
 };

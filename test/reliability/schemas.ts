@@ -16,10 +16,23 @@ ajv.addFormat('integer', /^-?\d+$/);
 ajv.addFormat('numeric', /^-?\d+(?:\.\d+)?$/);
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
 
+/** Integers written as text in a path or query (src/common/integer-schema.ts) have a format per range: `integer MIN..MAX`. */
+function addIntegerRanges(schema: unknown): void {
+  if (typeof schema !== 'object' || schema === null) return;
+  for (const [key, value] of Object.entries(schema)) {
+    const range = key === 'format' && typeof value === 'string' ? /^integer (-?\d+)\.\.(-?\d+)$/.exec(value) : null;
+    if (range && !ajv.formats[value as string]) {
+      const [min, max] = [Number(range[1]), Number(range[2])];
+      ajv.addFormat(value as string, (text: string) => /^-?\d+$/.test(text) && Number(text) >= min && Number(text) <= max);
+    } else addIntegerRanges(value);
+  }
+}
+
 /** Whether `value` passes `schema`. */
 export function accepts(schema: JsonSchema, value: unknown): boolean {
   let validate = compiled.get(schema);
   if (!validate) {
+    addIntegerRanges(schema);
     validate = ajv.compile(schema);
     compiled.set(schema, validate);
   }
