@@ -78,7 +78,7 @@ describe.skipIf(browserProblem() !== null)('the dashboard', () => {
     expect(page.url()).toEndWith('#/sign-in');
   });
 
-  test('a user banned while signed in is sent back to sign-in with the reason, on a phone's screen', async () => {
+  test("a user banned while signed in is sent back to sign-in with the reason, on a phone's screen", async () => {
     await t.superadmin.createUser({ email: 'admin2@example.com', password: 'a long password', userType: 'ADMIN' });
     const page = await browser.page({ width: 390, height: 844 });
     await signIn(page, t.admin.url, 'admin2@example.com', 'a long password');
