@@ -5,13 +5,17 @@
  */
 import type { ComponentType } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { ADMIN_TYPES, type UserType } from '../common/domain.ts';
+import { ADMIN_TYPES, DEVELOPER_TYPES, type UserType } from '../common/domain.ts';
 import { adminApi, RafikiClientError } from './api.ts';
 import { SessionContextValue, type SessionContext } from './app-session.ts';
 import { match, navigate, useLocation } from './router.tsx';
 import { loadSession, saveSession, type Session } from './session.ts';
 import { SignIn } from './pages/sign-in.tsx';
 import { Users } from './pages/users.tsx';
+import { TrainJobs } from './pages/train-jobs.tsx';
+import { NewTrainJob } from './pages/new-train-job.tsx';
+import { TrainJob } from './pages/train-job.tsx';
+import { Trial } from './pages/trial.tsx';
 
 interface Page {
   pattern: string;
@@ -23,6 +27,10 @@ interface Page {
 
 export const PAGES: Page[] = [
   { pattern: '/users', roles: ADMIN_TYPES, component: Users, nav: 'Users' },
+  { pattern: '/train-jobs', roles: DEVELOPER_TYPES, component: TrainJobs, nav: 'Train jobs' },
+  { pattern: '/train-jobs/new', roles: DEVELOPER_TYPES, component: NewTrainJob },
+  { pattern: '/train-jobs/:app/:version', roles: DEVELOPER_TYPES, component: TrainJob as Page['component'] },
+  { pattern: '/trials/:id', roles: DEVELOPER_TYPES, component: Trial as Page['component'] },
 ];
 
 const homeOf = (userType: UserType) => PAGES.find((p) => p.nav && p.roles.includes(userType))?.pattern ?? '/';
