@@ -74,7 +74,7 @@ export function historySummary(trials: readonly TrialJson[]): string {
 export interface LearningCurves {
   /** Every step any trial reported, ascending. */
   steps: number[];
-  /** Per trial that reported: its score at each step (null where it reported none). */
+  /** Per trial that reported, in the order they first reported: its score at each step (null where it reported none). */
   curves: { trial: TrialJson; scores: (number | null)[] }[];
   /** Where the early stopper told a trial to stop: the report it decided on. */
   stops: { trial: TrialJson; step: number; score: number }[];
@@ -87,9 +87,11 @@ export function learningCurves(trials: readonly TrialJson[], reports: readonly T
   const column = new Map(steps.map((step, i) => [step, i]));
   const curves: LearningCurves['curves'] = [];
   const stops: LearningCurves['stops'] = [];
-  for (const trial of trials) {
-    const own = byTrial.get(trial.id);
-    if (!own) continue;
+  const known = new Map(trials.map((t) => [t.id, t]));
+  // In the order they first reported, so that a new trial's curve comes after the others.
+  for (const [id, own] of byTrial) {
+    const trial = known.get(id);
+    if (!trial) continue;
     const scores = new Array<number | null>(steps.length).fill(null);
     // Reports come in order; a step reported twice keeps its last score.
     for (const r of own) {

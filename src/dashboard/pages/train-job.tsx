@@ -17,11 +17,11 @@ import { LearningCurvesChart } from '../components/charts/learning-curves-chart.
 import { ParallelCoordinates } from '../components/charts/parallel-coordinates.tsx';
 import { DataTable, type Column } from '../components/data-table.tsx';
 import { ErrorNote } from '../components/error-note.tsx';
-import { formatDuration, formatKnob, formatScore, formatTime } from '../components/format.ts';
+import { Elapsed, elapsedMs } from '../components/elapsed.tsx';
+import { formatKnob, formatScore, formatTime } from '../components/format.ts';
 import { Status } from '../components/status.tsx';
 import { href } from '../router.tsx';
 import { useAsync } from '../use-async.ts';
-import { useNow } from '../use-now.ts';
 import { useTrainJobFeed } from '../use-train-job-feed.ts';
 import { isActive } from './train-jobs.tsx';
 import './train-jobs.css';
@@ -45,7 +45,6 @@ function TrainJobPage({ app, appVersion }: { app: string; appVersion: number }) 
     return new Map(found.filter((f) => f !== null));
   }, [modelIds]);
   const datasets = useAsync(() => api.getDatasets(), []);
-  const now = useNow(1_000, job !== undefined && isActive(job));
   const [stopping, setStopping] = useState(false);
   const [stopError, setStopError] = useState<unknown>(null);
   const [chosenModel, setChosenModel] = useState<string | null>(null);
@@ -100,7 +99,7 @@ function TrainJobPage({ app, appVersion }: { app: string; appVersion: number }) 
         <dd>{subJobs.length === 0 ? '…' : subJobs.map((s, i) => <span key={s.id}>{i > 0 && ', '}{s.model_name} <Status status={s.status} /></span>)}</dd>
         <dt>Budget</dt><dd>{job ? budgetText(job) : '…'}</dd>
         <dt>Started</dt><dd>{job ? formatTime(job.datetime_started) : '…'}</dd>
-        <dt>Duration</dt><dd>{job ? formatDuration(job.datetime_started, job.datetime_stopped, now) : '…'}</dd>
+        <dt>Duration</dt><dd>{job ? <Elapsed from={job.datetime_started} to={job.datetime_stopped} /> : '…'}</dd>
         <dt>Trials</dt><dd>{counts}</dd>
         <dt>Best</dt><dd>{best ? <>{formatScore(best.score)} — <a href={href('trials', best.id)}>{trialLabel(best)}</a></> : '—'}</dd>
       </dl>
@@ -128,7 +127,7 @@ function TrainJobPage({ app, appVersion }: { app: string; appVersion: number }) 
           rowKey={(t) => t.id}
           initialSort={{ key: 'started', descending: true }}
           empty={feed.live || !job ? 'No trials yet.' : 'This job ran no trials.'}
-          columns={trialColumns(trials, now)}
+          columns={trialColumns(trials)}
         />
       </div>
     </section>
@@ -149,16 +148,14 @@ function budgetText(job: TrainJobJson): string {
   return `${trials} · ${b.TIME_HOURS} h · ${b.WORKER_COUNT} worker${b.WORKER_COUNT === 1 ? '' : 's'} per template · ${b.GPU_COUNT} GPU`;
 }
 
-const elapsed = (t: TrialJson, now: number) => (t.datetime_stopped ? Date.parse(t.datetime_stopped) : now) - Date.parse(t.datetime_started);
-
 /** The trial, its status, score and duration, then a column per knob (of every template in the job). */
-function trialColumns(trials: TrialJson[], now: number): Column<TrialJson>[] {
+function trialColumns(trials: TrialJson[]): Column<TrialJson>[] {
   const knobs = [...new Set(trials.flatMap((t) => Object.keys(t.knobs)))];
   return [
     { key: 'trial', label: 'Trial', value: trialLabel, render: (t) => <a href={href('trials', t.id)}>{trialLabel(t)}</a> },
     { key: 'status', label: 'Status', value: (t) => t.status, render: (t) => <Status status={t.status} /> },
     { key: 'score', label: 'Score', value: (t) => t.score, render: (t) => formatScore(t.score), numeric: true },
-    { key: 'duration', label: 'Duration', value: (t) => elapsed(t, now), render: (t) => formatDuration(t.datetime_started, t.datetime_stopped, now), numeric: true },
+    { key: 'duration', label: 'Duration', value: (t) => elapsedMs(t.datetime_started, t.datetime_stopped), render: (t) => <Elapsed from={t.datetime_started} to={t.datetime_stopped} />, numeric: true },
     { key: 'started', label: 'Started', value: (t) => t.datetime_started, render: (t) => new Date(t.datetime_started).toLocaleTimeString() },
     ...knobs.map((knob): Column<TrialJson> => ({
       key: `knob:${knob}`,

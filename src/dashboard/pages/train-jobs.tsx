@@ -4,11 +4,11 @@ import type { TrainJobJson } from '../../admin/schemas/train-jobs.ts';
 import { useSession } from '../app-session.ts';
 import { DataTable } from '../components/data-table.tsx';
 import { ErrorNote } from '../components/error-note.tsx';
-import { formatDuration, formatTime } from '../components/format.ts';
+import { Elapsed, elapsedMs } from '../components/elapsed.tsx';
+import { formatTime } from '../components/format.ts';
 import { Status } from '../components/status.tsx';
 import { href } from '../router.tsx';
 import { useAsync } from '../use-async.ts';
-import { useNow } from '../use-now.ts';
 import './train-jobs.css';
 
 export const isActive = (job: Pick<TrainJobJson, 'status'>) => job.status === 'STARTED' || job.status === 'RUNNING';
@@ -18,7 +18,6 @@ export function TrainJobs() {
   const { api } = useSession();
   const jobs = useAsync(() => api.getTrainJobs(), []);
   const active = (jobs.data ?? []).some(isActive);
-  const now = useNow(1_000, active);
   // A running job's status changes on its own: the list is read again until none runs.
   useEffect(() => {
     if (!active) return;
@@ -47,8 +46,8 @@ export function TrainJobs() {
           { key: 'started', label: 'Started', value: (j) => j.datetime_started, render: (j) => formatTime(j.datetime_started) },
           {
             key: 'duration', label: 'Duration', numeric: true,
-            value: (j) => (j.datetime_stopped ? Date.parse(j.datetime_stopped) : now) - Date.parse(j.datetime_started),
-            render: (j) => formatDuration(j.datetime_started, j.datetime_stopped, now),
+            value: (j) => elapsedMs(j.datetime_started, j.datetime_stopped),
+            render: (j) => <Elapsed from={j.datetime_started} to={j.datetime_stopped} />,
           },
         ]}
       />

@@ -13,11 +13,11 @@ import { LearningCurvesChart } from '../components/charts/learning-curves-chart.
 import { MetricPlot } from '../components/charts/metric-plot.tsx';
 import { DataTable } from '../components/data-table.tsx';
 import { ErrorNote } from '../components/error-note.tsx';
-import { formatDuration, formatKnob, formatScore, formatTime } from '../components/format.ts';
+import { Elapsed } from '../components/elapsed.tsx';
+import { formatKnob, formatScore, formatTime } from '../components/format.ts';
 import { Status } from '../components/status.tsx';
 import { href } from '../router.tsx';
 import { useAsync } from '../use-async.ts';
-import { useNow } from '../use-now.ts';
 import { useTrainJobFeed } from '../use-train-job-feed.ts';
 import './train-jobs.css';
 
@@ -52,7 +52,6 @@ function TrialPage({ first }: { first: TrialJson }) {
     return () => clearInterval(timer);
   }, [running, logs.reload]);
   const config = useAsync(() => api.getModel(trial.model_id).then((m) => m.knob_config as KnobConfig), [trial.model_id]);
-  const now = useNow(1_000, running);
 
   return (
     <section>
@@ -71,7 +70,7 @@ function TrialPage({ first }: { first: TrialJson }) {
           <dt>Job</dt><dd><a href={href('train-jobs', trial.app, trial.app_version)}>{trial.app} v{trial.app_version}</a></dd>
           <dt>Template</dt><dd>{trial.model_name}</dd>
           <dt>Score</dt><dd>{formatScore(trial.score)}</dd>
-          <dt>Duration</dt><dd>{formatDuration(trial.datetime_started, trial.datetime_stopped, now)}</dd>
+          <dt>Duration</dt><dd><Elapsed from={trial.datetime_started} to={trial.datetime_stopped} /></dd>
           <dt>Started</dt><dd>{formatTime(trial.datetime_started)}</dd>
           <dt>Stopped</dt><dd>{formatTime(trial.datetime_stopped)}</dd>
         </dl>

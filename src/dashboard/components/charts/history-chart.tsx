@@ -21,24 +21,22 @@ export function HistoryChart({ trials }: { trials: TrialJson[] }) {
   const [readout, setReadout] = useState('');
   const names = series.templates.map((t) => t.name).join('\n');
 
-  const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(() => {
+  const lines = useMemo(() => (names ? names.split('\n') : []).flatMap((name, i): uPlot.Series[] => {
+    const colour = templateColour(i);
+    return [
+      { label: `${name} completed`, stroke: colour, paths: dots, points: { show: true, size: 7, fill: colour, stroke: colour } },
+      { label: `${name} stopped early`, stroke: colour, paths: dots, points: { show: true, size: 7, fill: '#ffffff', stroke: colour, width: 1.5 } },
+      { label: `${name} best so far`, stroke: colour, width: 2, paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false }, spanGaps: true },
+    ];
+  }), [names]);
+
+  const options = useMemo<Omit<uPlot.Options, 'width' | 'height' | 'series'>>(() => {
     const templates = names ? names.split('\n') : [];
     return {
       legend: { show: false },
       scales: { x: { time: false } },
       axes: [axis('Trial number', { whole: true }), axis('Score')],
       cursor: { drag: { x: true, y: false } },
-      series: [
-        {},
-        ...templates.flatMap((name, i): uPlot.Series[] => {
-          const colour = templateColour(i);
-          return [
-            { label: `${name} completed`, stroke: colour, paths: dots, points: { show: true, size: 7, fill: colour, stroke: colour } },
-            { label: `${name} stopped early`, stroke: colour, paths: dots, points: { show: true, size: 7, fill: '#ffffff', stroke: colour, width: 1.5 } },
-            { label: `${name} best so far`, stroke: colour, width: 2, paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false }, spanGaps: true },
-          ];
-        }),
-      ],
       hooks: {
         setCursor: [(u) => {
           const idx = u.cursor.idx;
@@ -77,7 +75,7 @@ export function HistoryChart({ trials }: { trials: TrialJson[] }) {
         </ul>
       }
     >
-      <UPlotChart options={options} data={data} height={HEIGHT} empty="No trials yet." />
+      <UPlotChart options={options} series={lines} data={data} height={HEIGHT} empty="No trials yet." />
     </ChartFigure>
   );
 }

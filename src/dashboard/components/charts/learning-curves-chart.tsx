@@ -31,14 +31,24 @@ export function LearningCurvesChart({ trials, reports, single = false }: {
 
   const finals = curves.curves.flatMap((c) => (c.trial.score === null ? [] : [c.trial.score]));
   const [low, high] = [Math.min(...finals), Math.max(...finals)];
-  const colourOf = (trial: TrialJson) => (single ? '#0b5cad' : trial.score === null ? NO_SCORE : scoreColour(trial.score, low, high));
-  // The chart is made again when its lines change: which trials, and their colours.
-  const key = curves.curves.map((c) => `${c.trial.id}:${colourOf(c.trial)}`).join(',');
+  // Colours change as trials end (a new best recolours every line): the lines read them at each draw.
+  const colours = useRef<string[]>([]);
+  colours.current = curves.curves.map((c) => (single ? '#0b5cad' : c.trial.score === null ? NO_SCORE : scoreColour(c.trial.score, low, high)));
   const shown = useRef(curves);
   shown.current = curves;
 
-  const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(() => {
-    const lines = shown.current.curves;
+  // A line per trial, by id; a trial that starts reporting adds one at the end.
+  const ids = curves.curves.map((c) => c.trial.id).join(',');
+  const lines = useMemo(() => curves.curves.map((c): uPlot.Series => ({
+    label: c.trial.id,
+    stroke: (_, index) => colours.current[index - 1] ?? NO_SCORE,
+    width: single ? 2 : 1.25,
+    spanGaps: true,
+    // Many lines: uPlot's own rule, points only where they have room (a single step, a few steps).
+    points: single ? { show: true, size: 5 } : { size: 4 },
+  })), [ids, single]);
+
+  const options = useMemo<Omit<uPlot.Options, 'width' | 'height' | 'series'>>(() => {
     let focused: number | null = null;
     const say = (u: uPlot) => {
       const idx = u.cursor.idx;
@@ -59,16 +69,6 @@ export function LearningCurvesChart({ trials, reports, single = false }: {
       axes: [axis('Step', { whole: true }), axis('Score')],
       focus: { alpha: 0.2 },
       cursor: { focus: { prox: 24 }, drag: { x: true, y: false } },
-      series: [
-        {},
-        ...lines.map((c): uPlot.Series => ({
-          label: trialLabel(c.trial),
-          stroke: colourOf(c.trial),
-          width: single ? 2 : 1.25,
-          spanGaps: true,
-          points: { show: single, size: 5 },
-        })),
-      ],
       hooks: {
         // uPlot says which line the pointer is nearest with setSeries(index, { focus: true }), and null when none.
         setSeries: [(u, index, change) => {
@@ -79,7 +79,7 @@ export function LearningCurvesChart({ trials, reports, single = false }: {
         draw: [(u) => drawStops(u, stops.current)],
       },
     };
-  }, [key, single]);
+  }, []);
 
   const data = useMemo<uPlot.AlignedData>(() => [curves.steps, ...curves.curves.map((c) => c.scores)], [curves]);
 
@@ -96,7 +96,7 @@ export function LearningCurvesChart({ trials, reports, single = false }: {
         </ul>
       }
     >
-      <UPlotChart options={options} data={data} height={HEIGHT} empty="No scores reported yet." />
+      <UPlotChart options={options} series={lines} data={data} height={HEIGHT} empty="No scores reported yet." />
     </ChartFigure>
   );
 }

@@ -27,11 +27,14 @@ export function MetricPlot({ plot, metrics }: { plot: TrialLogsJson['plots'][num
 
   const whole = !byTime && data[0].every(Number.isInteger);
   const key = `${plot.title}\n${plot.metrics.join('\n')}\n${plot.x_axis}`;
-  const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(() => ({
+  const lines = useMemo(
+    () => plot.metrics.map((m, i): uPlot.Series => ({ label: m, stroke: templateColour(i), width: 2, spanGaps: true, points: { size: 5 } })),
+    [key],
+  );
+  const options = useMemo<Omit<uPlot.Options, 'width' | 'height' | 'series'>>(() => ({
     legend: { show: false },
     scales: { x: { time: byTime } },
     axes: [axis(plot.x_axis ?? 'Time', { whole }), axis(plot.metrics.length === 1 ? plot.metrics[0]! : 'Value')],
-    series: [{}, ...plot.metrics.map((m, i): uPlot.Series => ({ label: m, stroke: templateColour(i), width: 2, spanGaps: true, points: { size: 5 } }))],
     hooks: {
       setCursor: [(u) => {
         const idx = u.cursor.idx;
@@ -57,7 +60,7 @@ export function MetricPlot({ plot, metrics }: { plot: TrialLogsJson['plots'][num
         <ul class="keys">{plot.metrics.map((m, i) => <li key={m}><span class="swatch step" style={{ color: templateColour(i) }} aria-hidden="true" />{m}</li>)}</ul>
       )}
     >
-      <UPlotChart options={options} data={data} height={HEIGHT} empty="Nothing logged yet." />
+      <UPlotChart options={options} series={lines} data={data} height={HEIGHT} empty="Nothing logged yet." />
     </ChartFigure>
   );
 }
