@@ -70,6 +70,8 @@ describe.skipIf(browserProblem() !== null)('train jobs in the dashboard', () => 
     await page.getByRole('link', { name: 'New train job' }).click();
     const form = page.getByRole('form', { name: 'New train job' });
     await form.getByLabel('App').fill('iris');
+    // The user's iris is offered (once the datasets have loaded) and chosen.
+    await form.getByLabel('Training dataset').locator('option', { hasText: 'iris' }).waitFor({ state: 'attached' });
     await expect(form.getByLabel('Training dataset').inputValue()).resolves.toBe((await dev.getDatasets())[0]!.id);
     await form.getByLabel(/^slow-centroid/).check();
     await form.getByLabel(/^softmax/).check();
@@ -77,7 +79,7 @@ describe.skipIf(browserProblem() !== null)('train jobs in the dashboard', () => 
     await expect(form.getByLabel('Time limit (hours)').inputValue()).resolves.toBe('0.1');
     await expect(form.getByLabel('Trials per template').inputValue()).resolves.toBe('-1');
     await form.getByLabel('GPUs').fill('1');
-    await form.getByLabel('Trials per template').fill('4');
+    await form.getByLabel('Trials per template').fill('5');
     await form.getByRole('button', { name: 'Start train job' }).click();
     await form.getByRole('alert').getByText('budget: GPU_COUNT is 1 but this Rafiki has no GPU; use 0').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
@@ -89,7 +91,16 @@ describe.skipIf(browserProblem() !== null)('train jobs in the dashboard', () => 
     expect(page.url()).toEndWith('#/train-jobs/iris/1');
 
     // Trials arrive while the page is open: the table grows without the page being loaded again.
-    await page.evaluate(() => Object.assign(window, { samePage: true }));
+    // Chromium's layout-shift entries say how much of the page moved, and what moved.
+    await page.evaluate(() => {
+      const shifts: { value: number; moved: string[] }[] = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries() as unknown as { value: number; sources: { node?: Node }[] }[]) {
+          shifts.push({ value: entry.value, moved: entry.sources.map((s) => (s.node instanceof Element ? s.node.outerHTML.slice(0, 100) : String(s.node?.nodeName))) });
+        }
+      }).observe({ type: 'layout-shift' });
+      Object.assign(window, { samePage: true, shifts });
+    });
     const first = await waitUntil('a first trial in the table', async () => (await trialLinks(page).count()) || null, 120_000);
     await waitUntil('more trials in the table', async () => (await trialLinks(page).count()) > first, 120_000);
     expect(await page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage)).toBe(true);
@@ -98,6 +109,9 @@ describe.skipIf(browserProblem() !== null)('train jobs in the dashboard', () => 
     const trials = await dev.getTrials('iris');
     await waitUntil('every trial in the table', async () => (await trialLinks(page).count()) === trials.length);
     await page.locator('.page-head').getByText('STOPPED').waitFor();
+    // No layout jump while the trials streamed in: what moved is a small fraction of what counts as a stable page (0.1).
+    const shifts = await page.evaluate(() => (window as unknown as { shifts: { value: number; moved: string[] }[] }).shifts);
+    expect({ total: shifts.reduce((sum, s) => sum + s.value, 0) < 0.02, shifts }).toMatchObject({ total: true });
     const [best] = await dev.getBestTrials('iris', -1, 1);
     expect(best).toBeDefined();
     // The charts are drawn, and their accessible names say what they show (of trials with equal scores, either may be named).
@@ -156,6 +170,13 @@ describe.skipIf(browserProblem() !== null)('train jobs in the dashboard', () => 
     await phone.goto(`${t.admin.url}/#/trials/${trial.id}`);
     await phone.getByRole('img', { name: /^Progress: / }).waitFor();
     await screenshot(phone, 'trial-phone');
+    await phone.goto(`${t.admin.url}/#/train-jobs`);
+    await phone.getByRole('row', { name: /^iris STOPPED 1 TABULAR_CLASSIFICATION/ }).waitFor();
+    await screenshot(phone, 'train-jobs-phone');
+    await phone.goto(`${t.admin.url}/#/train-jobs/new`);
+    await phone.getByRole('form', { name: 'New train job' }).getByLabel(/^softmax/).waitFor();
+    expect(await seriousViolations(phone)).toEqual([]);
+    await screenshot(phone, 'train-job-new-phone');
   });
 
   test('a running job is stopped from its page, after a confirmation; a failed trial shows its error and its stack', async () => {
@@ -165,6 +186,10 @@ describe.skipIf(browserProblem() !== null)('train jobs in the dashboard', () => 
     await dev.createTrainJob({ app: 'long', task: TASK, trainDatasetId: dataset!.id, valDatasetId: dataset!.id, modelIds: ids, budget: { MODEL_TRIAL_COUNT: 200 } });
     const page = await browser.page();
     await signIn(page, t.admin.url);
+    await page.getByRole('row', { name: /^long (STARTED|RUNNING) 1 TABULAR_CLASSIFICATION/ }).waitFor();
+    await page.getByRole('row', { name: /^iris STOPPED 1 TABULAR_CLASSIFICATION/ }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'train-jobs');
     await page.getByRole('link', { name: 'long' }).click();
     await page.getByRole('heading', { name: 'long v1' }).waitFor();
     await waitUntil('a trial of each template', async () => (await trialLinks(page).getByText('slow-centroid').count()) > 0 && (await trialLinks(page).getByText('fails').count()) > 0, 120_000);

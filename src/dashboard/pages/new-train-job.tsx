@@ -16,8 +16,8 @@ import './train-jobs.css';
 const BUDGET_FIELDS: Record<(typeof TRAIN_BUDGET_KEYS)[number], { label: string; hint: string; step: string }> = {
   MODEL_TRIAL_COUNT: { label: 'Trials per template', hint: '−1 for no limit', step: '1' },
   TIME_HOURS: { label: 'Time limit (hours)', hint: 'for the whole job', step: 'any' },
-  WORKER_COUNT: { label: 'Workers per template', hint: 'trials trained at once, 1 to 64', step: '1' },
-  GPU_COUNT: { label: 'GPUs', hint: 'this Rafiki trains on CPUs: 0', step: '1' },
+  WORKER_COUNT: { label: 'Workers per template', hint: 'trials at once, 1 to 64', step: '1' },
+  GPU_COUNT: { label: 'GPUs', hint: 'this Rafiki trains on CPUs', step: '1' },
 };
 
 export function NewTrainJob() {
@@ -129,7 +129,7 @@ export function NewTrainJob() {
             {TRAIN_BUDGET_KEYS.map((key) => (
               <label key={key}>{BUDGET_FIELDS[key].label}
                 <input name={key} type="number" step={BUDGET_FIELDS[key].step} defaultValue={String(TRAIN_BUDGET_DEFAULTS[key])} aria-describedby={`${key}-hint`} />
-                <small id={`${key}-hint`} class="hint">{key} · default {TRAIN_BUDGET_DEFAULTS[key]}; {BUDGET_FIELDS[key].hint}</small>
+                <small id={`${key}-hint`} class="hint">{key}, default {TRAIN_BUDGET_DEFAULTS[key]}: {BUDGET_FIELDS[key].hint}</small>
               </label>
             ))}
           </div>

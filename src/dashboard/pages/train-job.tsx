@@ -58,6 +58,8 @@ function TrainJobPage({ app, appVersion }: { app: string; appVersion: number }) 
   const modelId = chosenModel ?? templates[0]?.id;
   const ofModel = useMemo(() => trials.filter((t) => t.model_id === modelId), [trials, modelId]);
   const templateName = templates.find((t) => t.id === modelId)?.name ?? '';
+  const config = modelId ? configs.data?.get(modelId) : undefined;
+  const knobNames = [...new Set([...Object.keys(config ?? {}), ...ofModel.flatMap((t) => Object.keys(t.knobs))])];
 
   const stop = async () => {
     if (!confirm(`Stop train job ${app} v${appVersion}? Running trials end now; finished ones are kept.`)) return;
@@ -80,7 +82,7 @@ function TrainJobPage({ app, appVersion }: { app: string; appVersion: number }) 
     <section>
       <p class="crumbs"><a href={href('train-jobs')}>Train jobs</a></p>
       <div class="page-head">
-        <h1>{app} <span class="version">v{appVersion}</span></h1>
+        <h1>{app} <span class="version">v{job?.app_version ?? appVersion}</span></h1>
         {job && <Status status={job.status} />}
         <span class="live" aria-live="polite">{feed.live ? 'Live' : job && !isActive(job) ? '' : 'Connecting…'}</span>
         {job && isActive(job) && (
@@ -107,16 +109,14 @@ function TrainJobPage({ app, appVersion }: { app: string; appVersion: number }) 
       <div class="charts">
         <HistoryChart trials={trials} />
         <LearningCurvesChart trials={trials} reports={feed.reports} />
-        {templates.length > 1 && (
-          <label class="template-choice">Knobs of the template
-            <select value={modelId} onChange={(e) => setChosenModel((e.currentTarget as HTMLSelectElement).value)}>
-              {templates.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
-            </select>
-          </label>
-        )}
-        <ParallelCoordinates trials={ofModel} config={modelId ? configs.data?.get(modelId) : undefined} template={templateName} />
-        <ImportanceChart trials={ofModel} config={modelId ? configs.data?.get(modelId) : undefined} template={templateName} />
-        <BestTrial trial={bestTrial(ofModel)} template={templateName} />
+        <label class="template-choice">Knobs of the template
+          <select value={modelId} onChange={(e) => setChosenModel((e.currentTarget as HTMLSelectElement).value)} disabled={templates.length < 2}>
+            {templates.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
+          </select>
+        </label>
+        <ParallelCoordinates trials={ofModel} config={config} template={templateName} />
+        <ImportanceChart trials={ofModel} config={config} template={templateName} />
+        <BestTrial trial={bestTrial(ofModel)} template={templateName} knobs={knobNames} />
       </div>
 
       <h2 id="trials-heading">Trials</h2>
@@ -167,18 +167,15 @@ function trialColumns(trials: TrialJson[]): Column<TrialJson>[] {
   ];
 }
 
-function BestTrial({ trial, template }: { trial: TrialJson | null; template: string }) {
+/** The best completed trial of a template and its knobs; a row for each knob from the start, so the card keeps its height. */
+function BestTrial({ trial, template, knobs }: { trial: TrialJson | null; template: string; knobs: string[] }) {
   return (
     <section class="card best-trial" aria-labelledby="best-heading">
       <h2 id="best-heading">Best trial{template ? ` of ${template}` : ''}</h2>
-      {trial ? (
-        <>
-          <p><a href={href('trials', trial.id)}>{trialLabel(trial)}</a>, score <strong>{formatScore(trial.score)}</strong></p>
-          <dl class="facts">
-            {Object.entries(trial.knobs).map(([knob, value]) => <Fragment key={knob}><dt>{knob}</dt><dd>{formatKnob(value)}</dd></Fragment>)}
-          </dl>
-        </>
-      ) : <p class="hint">No completed trial yet.</p>}
+      <p>{trial ? <><a href={href('trials', trial.id)}>{trialLabel(trial)}</a>, score <strong>{formatScore(trial.score)}</strong></> : 'No completed trial yet.'}</p>
+      <dl class="facts">
+        {knobs.map((knob) => <Fragment key={knob}><dt>{knob}</dt><dd>{formatKnob(trial?.knobs[knob])}</dd></Fragment>)}
+      </dl>
     </section>
   );
 }

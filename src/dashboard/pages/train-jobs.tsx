@@ -40,9 +40,10 @@ export function TrainJobs() {
         empty={jobs.loading ? 'Loading…' : 'No train jobs yet. Start one with “New train job”.'}
         columns={[
           { key: 'app', label: 'App', value: (j) => j.app, render: (j) => <a href={href('train-jobs', j.app, j.app_version)}>{j.app}</a> },
+          // The status next to the app: on a phone's screen the columns after it are a scroll away.
+          { key: 'status', label: 'Status', value: (j) => j.status, render: (j) => <Status status={j.status} /> },
           { key: 'version', label: 'Version', value: (j) => j.app_version, numeric: true },
           { key: 'task', label: 'Task', value: (j) => j.task },
-          { key: 'status', label: 'Status', value: (j) => j.status, render: (j) => <Status status={j.status} /> },
           { key: 'started', label: 'Started', value: (j) => j.datetime_started, render: (j) => formatTime(j.datetime_started) },
           {
             key: 'duration', label: 'Duration', numeric: true,

@@ -35,7 +35,7 @@ export function HistoryChart({ trials }: { trials: TrialJson[] }) {
     return {
       legend: { show: false },
       scales: { x: { time: false } },
-      axes: [axis('Trial number', { whole: true }), axis('Score')],
+      axes: [axis('Trial number', { whole: true }), axis('Score', { values: true })],
       cursor: { drag: { x: true, y: false } },
       hooks: {
         setCursor: [(u) => {
@@ -66,12 +66,12 @@ export function HistoryChart({ trials }: { trials: TrialJson[] }) {
       readout={readout}
       legend={
         <ul class="keys">
-          {series.templates.length > 1 && series.templates.map((t, i) => (
-            <li key={t.modelId}><span class="swatch block" style={{ color: templateColour(i) }} aria-hidden="true" />{t.name}</li>
-          ))}
           <li><span class="swatch dot" style={{ color: shapes }} aria-hidden="true" />completed</li>
           <li><span class="swatch ring" style={{ color: shapes }} aria-hidden="true" />stopped early</li>
           <li><span class="swatch step" style={{ color: shapes }} aria-hidden="true" />best so far</li>
+          {series.templates.length > 1 && series.templates.map((t, i) => (
+            <li key={t.modelId}><span class="swatch block" style={{ color: templateColour(i) }} aria-hidden="true" />{t.name}</li>
+          ))}
         </ul>
       }
     >

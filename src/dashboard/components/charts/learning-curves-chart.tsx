@@ -66,7 +66,7 @@ export function LearningCurvesChart({ trials, reports, single = false }: {
     return {
       legend: { show: false },
       scales: { x: { time: false } },
-      axes: [axis('Step', { whole: true }), axis('Score')],
+      axes: [axis('Step', { whole: true }), axis('Score', { values: true })],
       focus: { alpha: 0.2 },
       cursor: { focus: { prox: 24 }, drag: { x: true, y: false } },
       hooks: {

@@ -34,7 +34,7 @@ export function MetricPlot({ plot, metrics }: { plot: TrialLogsJson['plots'][num
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height' | 'series'>>(() => ({
     legend: { show: false },
     scales: { x: { time: byTime } },
-    axes: [axis(plot.x_axis ?? 'Time', { whole }), axis(plot.metrics.length === 1 ? plot.metrics[0]! : 'Value')],
+    axes: [axis(plot.x_axis ?? 'Time', { whole }), axis(plot.metrics.length === 1 ? plot.metrics[0]! : 'Value', { values: true })],
     hooks: {
       setCursor: [(u) => {
         const idx = u.cursor.idx;
