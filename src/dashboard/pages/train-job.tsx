@@ -62,7 +62,7 @@ function TrainJobPage({ app, appVersion }: { app: string; appVersion: number }) 
   const knobNames = [...new Set([...Object.keys(config ?? {}), ...ofModel.flatMap((t) => Object.keys(t.knobs))])];
 
   const stop = async () => {
-    if (!confirm(`Stop train job ${app} v${appVersion}? Running trials end now; finished ones are kept.`)) return;
+    if (!confirm(`Stop train job ${app} v${job?.app_version ?? appVersion}? Running trials end now; finished ones are kept.`)) return;
     setStopError(null);
     setStopping(true);
     try {
@@ -119,7 +119,7 @@ function TrainJobPage({ app, appVersion }: { app: string; appVersion: number }) 
         <BestTrial trial={bestTrial(ofModel)} template={templateName} knobs={knobNames} />
       </div>
 
-      <h2 id="trials-heading">Trials</h2>
+      <h2>Trials</h2>
       <div class="trials-table">
         <DataTable<TrialJson>
           caption={`Trials of ${app} v${appVersion}`}

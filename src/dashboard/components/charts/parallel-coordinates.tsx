@@ -84,7 +84,7 @@ export function ParallelCoordinates({ trials, config, template }: {
               ))}
             </g>
             {all.map((axis, i) => (
-              <g key={axis.knob} class="axis" transform={`translate(${xAt(i).toFixed(1)},0)`}>
+              <g key={`${i}:${axis.knob}`} class="axis" transform={`translate(${xAt(i).toFixed(1)},0)`}>
                 {axis === scoreAxis
                   ? <rect x={-3} y={MARGIN.top} width={6} height={plotHeight} fill="url(#score-gradient)" />
                   : <line y1={MARGIN.top} y2={MARGIN.top + plotHeight} />}
