@@ -1,9 +1,9 @@
 /** A train job followed live through the SDK (`watchTrainJob`, server-sent events), and its trials' reports. */
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from 'bun:test';
-import type { TrainJobJson, TrialJson, TrialReportJson } from '../src/client/index.ts';
+import { Client, type TrainJobJson, type TrialJson, type TrialReportJson } from '../src/client/index.ts';
 import { startTestAdmin, type TestAdmin } from './support/admin.ts';
 import { failure } from './support/errors.ts';
-import { slowJob } from './support/train-jobs.ts';
+import { BEHAVIOURS, prepare, slowJob, TASK } from './support/train-jobs.ts';
 
 setDefaultTimeout(180_000);
 
@@ -50,4 +50,26 @@ test('watching a job: everything first, then each change, ending with the job; w
 test("another user's job, or none, is a 404 on the feed as on the job", async () => {
   expect((await failure(t.superadmin.watchTrainJob('nothing-here').next())).status).toBe(404);
   expect((await failure(t.superadmin.getTrialReports('nothing-here'))).status).toBe(404);
+});
+
+test('aborting the signal ends a watch at once, while it waits for the next change; the job runs on', async () => {
+  // Its own user: the first test's user already has a template of this name.
+  await t.superadmin.createUser({ email: 'watcher@example.com', password: 'a long password', userType: 'MODEL_DEVELOPER' });
+  const client = new Client({ adminUrl: t.admin.url });
+  await client.login('watcher@example.com', 'a long password');
+  const { dataset, models: [model] } = await prepare(client, [['slow', BEHAVIOURS, 'SlowCentroid']]);
+  await client.createTrainJob({ app: 'left', task: TASK, trainDatasetId: dataset.id, valDatasetId: dataset.id, modelIds: [model!.id], budget: { MODEL_TRIAL_COUNT: 50 } });
+  const stop = new AbortController();
+  const seen: string[] = [];
+  const ended = (async () => {
+    for await (const change of client.watchTrainJob('left', -1, { signal: stop.signal })) {
+      seen.push(change.event);
+      // After the first snapshot the feed waits for changes: the abort comes while it waits.
+      if (seen.length === 3) stop.abort();
+    }
+  })();
+  expect(await ended.then(() => 'ended', (e: unknown) => (e as Error).name)).toBe('AbortError');
+  expect(seen).toEqual(['job', 'trials', 'reports']);
+  expect(['STARTED', 'RUNNING']).toContain((await client.getTrainJob('left')).status);
+  await client.stopTrainJob('left');
 });

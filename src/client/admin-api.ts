@@ -169,15 +169,16 @@ export class AdminApi {
 
   /**
    * The job live: its state, all its trials and reports, then each change as it
-   * happens; the iteration ends when the job has ended (or on `break`).
+   * happens; the iteration ends when the job has ended (or on `break`). Aborting
+   * `signal` ends it at once, even while it waits for the next change (it then throws).
    *
    * @example
    * for await (const change of client.watchTrainJob('iris')) {
    *   if (change.event === 'trials') for (const trial of change.data) console.log(trial.no, trial.status, trial.score);
    * }
    */
-  async *watchTrainJob(app: string, appVersion = -1): AsyncGenerator<TrainJobEventJson> {
-    const body = await this.http.request<ReadableStream<Uint8Array>>('GET', `/train_jobs/${encodeURIComponent(app)}/${appVersion}/events`, { stream: true });
+  async *watchTrainJob(app: string, appVersion = -1, options: { signal?: AbortSignal } = {}): AsyncGenerator<TrainJobEventJson> {
+    const body = await this.http.request<ReadableStream<Uint8Array>>('GET', `/train_jobs/${encodeURIComponent(app)}/${appVersion}/events`, { stream: true, signal: options.signal });
     for await (const event of serverSentEvents(body)) yield event as TrainJobEventJson;
   }
 

@@ -13,6 +13,8 @@ export interface RequestOptions {
   binary?: boolean;
   /** Answer the body as a stream, as it arrives. */
   stream?: boolean;
+  /** Ends the request, and a streamed answer's body, when aborted. */
+  signal?: AbortSignal;
 }
 
 export class AdminHttp {
@@ -38,8 +40,10 @@ export class AdminHttp {
     let response: Response;
     try {
       // `duplex` lets Node's fetch send a streamed body; Bun ignores it.
-      response = await fetch(url, { method, headers, body, ...(body instanceof ReadableStream ? { duplex: 'half' } : {}) } as RequestInit);
+      response = await fetch(url, { method, headers, body, signal: options.signal, ...(body instanceof ReadableStream ? { duplex: 'half' } : {}) } as RequestInit);
     } catch (error) {
+      // An abort is the caller's own doing: it sees the signal's reason, as from fetch.
+      if (options.signal?.aborted) throw error;
       throw new RafikiClientError(0, 'NETWORK', `cannot reach the Admin at ${this.baseUrl}: ${(error as Error).message}`);
     }
     if (!response.ok) throw await toError(response);

@@ -18,6 +18,10 @@ import { SignIn } from './pages/sign-in.tsx';
 import { Users } from './pages/users.tsx';
 import { InferenceJobs } from './pages/inference-jobs.tsx';
 import { InferenceJob } from './pages/inference-job.tsx';
+import { TrainJobs } from './pages/train-jobs.tsx';
+import { NewTrainJob } from './pages/new-train-job.tsx';
+import { TrainJob } from './pages/train-job.tsx';
+import { Trial } from './pages/trial.tsx';
 
 interface Page {
   pattern: string;
@@ -33,6 +37,10 @@ export const PAGES: Page[] = [
   { pattern: '/models/:id', roles: DEVELOPER_TYPES, component: Model },
   { pattern: '/datasets', roles: DEVELOPER_TYPES, component: Datasets, nav: 'Datasets' },
   { pattern: '/datasets/:id', roles: DEVELOPER_TYPES, component: Dataset },
+  { pattern: '/train-jobs', roles: DEVELOPER_TYPES, component: TrainJobs, nav: 'Train jobs' },
+  { pattern: '/train-jobs/new', roles: DEVELOPER_TYPES, component: NewTrainJob },
+  { pattern: '/train-jobs/:app/:version', roles: DEVELOPER_TYPES, component: TrainJob as Page['component'] },
+  { pattern: '/trials/:id', roles: DEVELOPER_TYPES, component: Trial as Page['component'] },
   { pattern: '/inference-jobs', roles: DEVELOPER_TYPES, component: InferenceJobs, nav: 'Inference jobs' },
   { pattern: '/inference-jobs/:app/:version', roles: DEVELOPER_TYPES, component: InferenceJob },
 ];
@@ -48,7 +56,9 @@ export function App() {
     saveSession(null);
     setSession(null);
     setReason(why ?? null);
-    navigate('/sign-in', { replace: true });
+    // Back to the page that was open, once signed in again.
+    const open = location.hash.slice(1).split('?')[0];
+    navigate(open && open !== '/' && open !== '/sign-in' ? `/sign-in?next=${encodeURIComponent(open)}` : '/sign-in', { replace: true });
   }, []);
 
   // A session that runs out while the tab is open ends at that moment, not at the next request.
@@ -74,7 +84,8 @@ export function App() {
       saveSession(s);
       setSession(s);
       setReason(null);
-      const back = where.query.get('next');
+      // A deep link opened while signed out is where the sign-in leads.
+      const back = where.query.get('next') ?? (where.path !== '/' && where.path !== '/sign-in' ? where.path : null);
       navigate(back && back !== '/sign-in' ? back : homeOf(s.userType), { replace: true });
     }} />;
   }

@@ -84,7 +84,17 @@ describe.skipIf(browserProblem() !== null)('the dashboard', () => {
     await page.getByRole('heading', { name: 'Users' }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('status').getByText('You signed out.').waitFor();
-    expect(page.url()).toEndWith('#/sign-in');
+    expect(page.url()).toEndWith('#/sign-in?next=%2Fusers');
+  });
+
+  test('a deep link opened while signed out leads there once signed in', async () => {
+    const page = await browser.page();
+    await page.goto(`${t.admin.url}/#/users`);
+    await page.getByLabel('Email').fill(SUPERADMIN.email);
+    await page.getByLabel('Password').fill(SUPERADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Users' }).waitFor();
+    expect(page.url()).toEndWith('#/users');
   });
 
   test("a user banned while signed in is sent back to sign-in with the reason, on a phone's screen", async () => {
@@ -96,6 +106,6 @@ describe.skipIf(browserProblem() !== null)('the dashboard', () => {
     await t.superadmin.banUser('admin2@example.com');
     await page.reload();
     await page.getByRole('status').getByText(/You were signed out: .*banned/).waitFor();
-    expect(page.url()).toEndWith('#/sign-in');
+    expect(page.url()).toEndWith('#/sign-in?next=%2Fusers');
   });
 });

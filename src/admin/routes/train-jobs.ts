@@ -1,6 +1,6 @@
 /** /train_jobs and /trials: start, follow and stop train jobs; their trials, logs and parameters. */
 import { Elysia, t } from 'elysia';
-import { DEVELOPER_TYPES } from '../../common/domain.ts';
+import { DEVELOPER_TYPES, TRAIN_BUDGET_DEFAULTS } from '../../common/domain.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../common/errors.ts';
 import type { LogEntry } from '../../common/protocols/train.ts';
 import { isAdmin, visibleModelOr404 } from '../access.ts';
@@ -14,8 +14,6 @@ import type { TrainJobRecord } from '../store/train-jobs.ts';
 import type { TrialRecord, TrialReport } from '../store/trials.ts';
 import { serverSentEvents } from '../sse.ts';
 import { followTrainJob } from '../training/job-feed.ts';
-
-const DEFAULT_BUDGET = { MODEL_TRIAL_COUNT: -1, TIME_HOURS: 0.1, WORKER_COUNT: 1, GPU_COUNT: 0 };
 
 export function trainJobJson(job: TrainJobRecord) {
   return {
@@ -67,7 +65,7 @@ export function logsJson(entries: LogEntry[]) {
 }
 
 async function validateJob(deps: AdminDeps, caller: Caller, body: CreateTrainJobRequest) {
-  const budget = { ...DEFAULT_BUDGET, ...body.budget };
+  const budget: Record<keyof typeof TRAIN_BUDGET_DEFAULTS, number> = { ...TRAIN_BUDGET_DEFAULTS, ...body.budget };
   if (budget.GPU_COUNT > 0) throw badRequest(`budget: GPU_COUNT is ${budget.GPU_COUNT} but this Rafiki has no GPU; use 0`);
   for (const [field, id] of [['train_dataset_id', body.train_dataset_id], ['val_dataset_id', body.val_dataset_id]] as const) {
     // The caller's own datasets only, admins included: a job reads its owner's data.
