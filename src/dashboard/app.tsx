@@ -45,7 +45,11 @@ export const PAGES: Page[] = [
   { pattern: '/inference-jobs/:app/:version', roles: DEVELOPER_TYPES, component: InferenceJob },
 ];
 
-const homeOf = (userType: UserType) => PAGES.find((p) => p.nav && p.roles.includes(userType))?.pattern ?? '/';
+/** Where each role starts: its main work. App users query predictors with their token; the dashboard has no page for that yet. */
+const HOME: Record<UserType, string> = {
+  SUPERADMIN: '/users', ADMIN: '/users', MODEL_DEVELOPER: '/models', APP_DEVELOPER: '/train-jobs', APP_USER: '/',
+};
+const homeOf = (userType: UserType) => HOME[userType];
 
 export function App() {
   const [session, setSession] = useState<Session | null>(loadSession);
@@ -91,7 +95,7 @@ export function App() {
   }
 
   const found = PAGES.map((page) => ({ page, params: match(page.pattern, where.path) })).find((m) => m.params);
-  if (!found && (where.path === '/' || where.path === '/sign-in')) navigate(homeOf(session.userType), { replace: true });
+  if (!found && (where.path === '/' || where.path === '/sign-in') && homeOf(session.userType) !== where.path) navigate(homeOf(session.userType), { replace: true });
   const allowed = found && found.page.roles.includes(session.userType);
 
   return (
@@ -118,6 +122,7 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {found && allowed ? <found.page.component {...found.params!} />
           : found ? <p class="error" role="alert">This page is for {found.page.roles.join(', ')}; you are {session.userType}.</p>
+          : where.path === '/' ? <p>Signed in as an app user: query deployed jobs at their predictor's address with your token (the README's “App developers and app users: inference jobs”).</p>
           : <p>There is no page at {where.path}. <a href={`#${homeOf(session.userType)}`}>Go home</a>.</p>}
       </main>
     </SessionContextValue.Provider>
