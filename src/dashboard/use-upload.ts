@@ -15,6 +15,8 @@ export interface UploadProgress {
 
 export interface Upload<T> {
   progress: UploadProgress | null;
+  /** While the file is sent or the Admin checks it. */
+  busy: boolean;
   error: unknown;
   /** Sends the form; answers the Admin's answer, or null when it failed (then `error` says why). */
   send(path: string, form: FormData): Promise<T | null>;
@@ -37,5 +39,5 @@ export function useUpload<T>(): Upload<T> {
       return null;
     }
   };
-  return { progress, error, send };
+  return { progress, busy: progress?.phase === 'sending' || progress?.phase === 'checking', error, send };
 }

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestAdmin, SUPERADMIN, type TestAdmin } from '../support/admin.ts';
-import { browserProblem, openBrowser, screenshot, seriousViolations, type TestBrowser } from '../support/browser.ts';
+import { browserProblem, openBrowser, screenshot, seriousViolations, submitSignIn, type TestBrowser } from '../support/browser.ts';
 import { tempDir } from '../support/databases.ts';
 import { png } from '../fixtures/datasets.ts';
 import { mnistDigits } from '../fixtures/mnist.ts';
@@ -18,10 +18,7 @@ import { waitUntil } from '../support/wait.ts';
 setDefaultTimeout(240_000);
 
 async function signIn(page: Page, url: string): Promise<void> {
-  await page.goto(`${url}/`);
-  await page.getByLabel('Email').fill(SUPERADMIN.email);
-  await page.getByLabel('Password').fill(SUPERADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await submitSignIn(page, url, SUPERADMIN.email, SUPERADMIN.password);
   await page.getByRole('heading', { name: 'Users' }).waitFor();
 }
 

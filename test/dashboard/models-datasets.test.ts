@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { Client } from '../../src/client/index.ts';
 import { mnistZip } from '../fixtures/mnist.ts';
 import { startTestAdmin, type TestAdmin } from '../support/admin.ts';
-import { browserProblem, openBrowser, screenshot, seriousViolations, type TestBrowser } from '../support/browser.ts';
+import { browserProblem, openBrowser, screenshot, seriousViolations, submitSignIn, type TestBrowser } from '../support/browser.ts';
 import { bundleTemplate } from '../support/services.ts';
 
 setDefaultTimeout(180_000);
@@ -26,10 +26,7 @@ const IRIS = join(import.meta.dir, '../fixtures/iris.csv');
 const PHONE = { width: 390, height: 844 };
 
 async function signIn(page: Page, url: string, email: string): Promise<void> {
-  await page.goto(`${url}/`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await submitSignIn(page, url, email, PASSWORD);
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 

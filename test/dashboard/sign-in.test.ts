@@ -4,17 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { startTestAdmin, SUPERADMIN, type TestAdmin } from '../support/admin.ts';
-import { browserProblem, openBrowser, screenshot, seriousViolations, type TestBrowser } from '../support/browser.ts';
-import type { Page } from 'playwright-core';
+import { browserProblem, openBrowser, screenshot, seriousViolations, submitSignIn, type TestBrowser } from '../support/browser.ts';
 
 setDefaultTimeout(120_000);
-
-async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
-  await page.goto(`${url}/`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
 
 describe.skipIf(browserProblem() !== null)('the dashboard', () => {
   let t: TestAdmin;
@@ -50,7 +42,7 @@ describe.skipIf(browserProblem() !== null)('the dashboard', () => {
 
   test('a wrong password is told in the API\'s words; the superadmin signs in, creates users, and signs out', async () => {
     const page = await browser.page();
-    await signIn(page, t.admin.url, SUPERADMIN.email, 'not the password');
+    await submitSignIn(page, t.admin.url, SUPERADMIN.email, 'not the password');
     await page.getByRole('alert').getByText('wrong email or password').waitFor();
 
     await page.getByLabel('Password').fill(SUPERADMIN.password);
@@ -100,7 +92,7 @@ describe.skipIf(browserProblem() !== null)('the dashboard', () => {
   test("a user banned while signed in is sent back to sign-in with the reason, on a phone's screen", async () => {
     await t.superadmin.createUser({ email: 'admin2@example.com', password: 'a long password', userType: 'ADMIN' });
     const page = await browser.page({ width: 390, height: 844 });
-    await signIn(page, t.admin.url, 'admin2@example.com', 'a long password');
+    await submitSignIn(page, t.admin.url, 'admin2@example.com', 'a long password');
     await page.getByRole('heading', { name: 'Users' }).waitFor();
     await screenshot(page, 'users-phone');
     await t.superadmin.banUser('admin2@example.com');

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from '
 import type { Page } from 'playwright-core';
 import { Client } from '../../src/client/index.ts';
 import { startTestAdmin, type TestAdmin } from '../support/admin.ts';
-import { browserProblem, openBrowser, screenshot, seriousViolations, type TestBrowser } from '../support/browser.ts';
+import { browserProblem, openBrowser, screenshot, seriousViolations, submitSignIn, type TestBrowser } from '../support/browser.ts';
 import { bundleTemplate } from '../support/services.ts';
 import { BEHAVIOURS, finished, IRIS, SOFTMAX, TASK } from '../support/train-jobs.ts';
 import { waitUntil } from '../support/wait.ts';
@@ -19,10 +19,7 @@ const DEV = { email: 'builder@example.com', password: 'a long password' };
 const PHONE = { width: 390, height: 844 };
 
 async function signIn(page: Page, url: string): Promise<void> {
-  await page.goto(`${url}/`);
-  await page.getByLabel('Email').fill(DEV.email);
-  await page.getByLabel('Password').fill(DEV.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await submitSignIn(page, url, DEV.email, DEV.password);
   await page.getByRole('heading', { name: 'Train jobs' }).waitFor();
 }
 

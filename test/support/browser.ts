@@ -56,6 +56,14 @@ export async function openBrowser(): Promise<TestBrowser> {
   };
 }
 
+/** Fills the sign-in form at `adminUrl` and sends it; the caller waits for what should follow. */
+export async function submitSignIn(page: Page, adminUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${adminUrl}/`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });

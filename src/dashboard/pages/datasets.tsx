@@ -55,14 +55,13 @@ function UploadDataset({ onUploaded }: { onUploaded: () => void }) {
     form.reset();
     onUploaded();
   };
-  const busy = sending.progress?.phase === 'sending' || sending.progress?.phase === 'checking';
   return (
     <>
       <form class="upload-form" onSubmit={submit} aria-label="Upload a dataset">
         <label>Name<input name="name" required maxLength={200} /></label>
         <label>Task<select name="task" required>{TASKS.map((t) => <option key={t} value={t}>{t}</option>)}</select></label>
         <label class="wide">File (a CSV with a header, or a zip of images with images.csv)<input name="dataset" type="file" accept=".csv,.zip,text/csv,application/zip" required /></label>
-        <button type="submit" disabled={busy}>{busy ? 'Uploading…' : 'Upload and check'}</button>
+        <button type="submit" disabled={sending.busy}>{sending.busy ? 'Uploading…' : 'Upload and check'}</button>
       </form>
       <UploadProgress label="Dataset upload" progress={sending.progress} />
       <ErrorNote error={sending.error} />

@@ -66,7 +66,6 @@ function UploadTemplate({ onUploaded }: { onUploaded: () => void }) {
     form.reset();
     onUploaded();
   };
-  const busy = sending.progress?.phase === 'sending' || sending.progress?.phase === 'checking';
   return (
     <>
       <form class="upload-form" onSubmit={submit} aria-label="Upload a template">
@@ -76,7 +75,7 @@ function UploadTemplate({ onUploaded }: { onUploaded: () => void }) {
         <label>Access<select name="access_right">{ACCESS.map(([value, words]) => <option key={value} value={value}>{words}</option>)}</select></label>
         <label class="wide">Template file (one .ts or .js module)<input name="model_file_bytes" type="file" accept=".ts,.js,.mjs,.mts" required /></label>
         <label class="wide">Dependencies (JSON, optional)<textarea name="dependencies" rows={2} placeholder='{"lodash": "4.17.21"}' /></label>
-        <button type="submit" disabled={busy}>{busy ? 'Uploading…' : 'Upload and check'}</button>
+        <button type="submit" disabled={sending.busy}>{sending.busy ? 'Uploading…' : 'Upload and check'}</button>
       </form>
       <UploadProgress label="Template upload" progress={sending.progress} />
       <ErrorNote error={sending.error} />
