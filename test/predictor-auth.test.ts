@@ -122,6 +122,23 @@ describe('predictor authentication', () => {
     }
   });
 
+  test('the Admin lists whom each user may query, and relays their queries by the job\'s id', async () => {
+    const [job] = await users.owner!.listPredictors();
+    expect(job).toMatchObject({ app: 'iris', app_version: 1, predictor_host: host, trial_count: 1 });
+    for (const client of [users.appUser!, t.superadmin]) expect(await client.listPredictors()).toEqual([job!]);
+    for (const client of [users.otherDev!, users.modelDev!]) expect(await client.listPredictors()).toEqual([]);
+
+    const model = await users.appUser!.getPredictorModel(job!.inference_job_id);
+    expect(model.outputs[0]?.parameters?.classes).toEqual(['setosa', 'versicolor', 'virginica']);
+    const probabilities = (await users.appUser!.predictThroughPredictor(job!.inference_job_id, QUERY)) as number[];
+    expect(probabilities).toHaveLength(3);
+    // Another developer's job is not theirs to see, let alone query: 404, as for anything else they may not see.
+    const hidden = await users.otherDev!.predictThroughPredictor(job!.inference_job_id, QUERY).then(() => null, (e: Error & { status: number }) => e);
+    expect([hidden?.status, hidden?.message]).toEqual([404, `inference job ${job!.inference_job_id} not found`]);
+    const bad = await users.appUser!.getPredictor('not-an-id').then(() => null, (e: Error & { status: number }) => e);
+    expect([bad?.status, bad?.message]).toEqual([400, expect.stringContaining('an inference job id')]);
+  });
+
   test('a ban reaches the running frontend at once: the banned user is 401 there too', async () => {
     const appUser = users.appUser!;
     expect(((await appUser.predict(host, QUERY)) as number[]).length).toBe(3);

@@ -11,6 +11,7 @@ import type { Task, UserType } from '../common/domain.ts';
 import type { DatasetJson, DatasetPreviewJson } from '../admin/schemas/datasets.ts';
 import type { ModelJson } from '../admin/schemas/models.ts';
 import type { CreateInferenceJobRequest, InferenceJobJson, ServingFiguresJson } from '../admin/schemas/inference-jobs.ts';
+import type { PredictorJson } from '../admin/schemas/predictors.ts';
 import type { CreateTrainJobRequest, TrainJobEventJson, TrainJobJson, TrialJson, TrialLogsJson, TrialReportJson } from '../admin/schemas/train-jobs.ts';
 import type { TokenJson, UserJson } from '../admin/schemas/users.ts';
 import { RafikiClientError } from './errors.ts';
@@ -220,6 +221,26 @@ export class AdminApi {
   /** The running job's serving figures since it started (counts and cumulative histograms; two readings give rates). */
   getServingFigures(app: string, appVersion = -1): Promise<ServingFiguresJson> {
     return this.http.request('GET', `/inference_jobs/${encodeURIComponent(app)}/${appVersion}/serving`);
+  }
+
+  /** The running inference jobs this user may query: all of them for app users and admins, their own for developers. */
+  listPredictors(): Promise<PredictorJson[]> {
+    return this.http.request('GET', '/predictors');
+  }
+
+  getPredictor(inferenceJobId: string): Promise<PredictorJson> {
+    return this.http.request('GET', `/predictors/${encodeURIComponent(inferenceJobId)}`);
+  }
+
+  /** A running job's model by its inference job id (KServe v2 metadata), for users who may query it but do not own it. */
+  getPredictorModel(inferenceJobId: string): Promise<V2ModelMetadata> {
+    return this.http.request('GET', `/predictors/${encodeURIComponent(inferenceJobId)}/model`);
+  }
+
+  /** One query to a running job by its inference job id, through the Admin. */
+  async predictThroughPredictor(inferenceJobId: string, query: unknown): Promise<unknown> {
+    const answer = await this.http.request<{ prediction: unknown }>('POST', `/predictors/${encodeURIComponent(inferenceJobId)}/predict`, { json: { query } });
+    return answer.prediction;
   }
 
   stopInferenceJob(app: string, appVersion = -1): Promise<InferenceJobJson> {

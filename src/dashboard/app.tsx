@@ -18,10 +18,15 @@ import { SignIn } from './pages/sign-in.tsx';
 import { Users } from './pages/users.tsx';
 import { InferenceJobs } from './pages/inference-jobs.tsx';
 import { InferenceJob } from './pages/inference-job.tsx';
+import { Predictor } from './pages/predictor.tsx';
+import { Predictors } from './pages/predictors.tsx';
 import { TrainJobs } from './pages/train-jobs.tsx';
 import { NewTrainJob } from './pages/new-train-job.tsx';
 import { TrainJob } from './pages/train-job.tsx';
 import { Trial } from './pages/trial.tsx';
+
+/** Who is shown every running job to query: app users, and admins who look after them (developers query their own from their inference jobs). */
+const QUERYING_TYPES: readonly UserType[] = ['APP_USER', ...ADMIN_TYPES];
 
 interface Page {
   pattern: string;
@@ -43,11 +48,13 @@ export const PAGES: Page[] = [
   { pattern: '/trials/:id', roles: DEVELOPER_TYPES, component: Trial as Page['component'] },
   { pattern: '/inference-jobs', roles: DEVELOPER_TYPES, component: InferenceJobs, nav: 'Inference jobs' },
   { pattern: '/inference-jobs/:app/:version', roles: DEVELOPER_TYPES, component: InferenceJob },
+  { pattern: '/predictors', roles: QUERYING_TYPES, component: Predictors, nav: 'Deployed models' },
+  { pattern: '/predictors/:id', roles: QUERYING_TYPES, component: Predictor },
 ];
 
-/** Where each role starts: its main work. App users query predictors with their token; the dashboard has no page for that yet. */
+/** Where each role starts: its main work. */
 const HOME: Record<UserType, string> = {
-  SUPERADMIN: '/users', ADMIN: '/users', MODEL_DEVELOPER: '/models', APP_DEVELOPER: '/train-jobs', APP_USER: '/',
+  SUPERADMIN: '/users', ADMIN: '/users', MODEL_DEVELOPER: '/models', APP_DEVELOPER: '/train-jobs', APP_USER: '/predictors',
 };
 const homeOf = (userType: UserType) => HOME[userType];
 
@@ -122,7 +129,6 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {found && allowed ? <found.page.component {...found.params!} />
           : found ? <p class="error" role="alert">This page is for {found.page.roles.join(', ')}; you are {session.userType}.</p>
-          : where.path === '/' ? <p>Signed in as an app user: query deployed jobs at their predictor's address with your token (the README's “App developers and app users: inference jobs”).</p>
           : <p>There is no page at {where.path}. <a href={`#${homeOf(session.userType)}`}>Go home</a>.</p>}
       </main>
     </SessionContextValue.Provider>

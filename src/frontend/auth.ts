@@ -5,8 +5,9 @@
  * come with its spec.
  */
 import { bearerToken, TokenVerifier } from '../common/auth/tokens.ts';
-import { ADMIN_TYPES, type UserType } from '../common/domain.ts';
+import type { UserType } from '../common/domain.ts';
 import { forbidden, unauthorized } from '../common/errors.ts';
+import { queryAccess } from '../common/query-access.ts';
 
 export interface Caller {
   userId: string;
@@ -34,8 +35,8 @@ export class PredictorAuth {
   async authorize(authorization: string | undefined): Promise<Caller> {
     const { userId, userType } = await this.verifier.verify(bearerToken(authorization));
     if (this.banned.has(userId)) throw unauthorized('this user is banned');
-    const mayDebug = userId === this.ownerId || ADMIN_TYPES.includes(userType);
-    if (!mayDebug && userType !== 'APP_USER') throw forbidden(`this inference job answers its owner, admins and app users; you are ${userType}`);
-    return { userId, userType, mayDebug };
+    const access = queryAccess({ userId, userType }, this.ownerId);
+    if (access === 'none') throw forbidden(`this inference job answers its owner, admins and app users; you are ${userType}`);
+    return { userId, userType, mayDebug: access === 'debug' };
   }
 }

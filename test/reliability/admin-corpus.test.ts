@@ -40,6 +40,7 @@ const STAND_INS: Record<string, Body> = {
   'POST /train_jobs': { encoding: 'json', schema: plainSchema(CreateTrainJobBody) },
   'POST /inference_jobs': { encoding: 'json', schema: plainSchema(CreateInferenceJobBody) },
   'POST /inference_jobs/{app}/{app_version}/predict': { encoding: 'json', schema: plainSchema(PredictBody) },
+  'POST /predictors/{id}/predict': { encoding: 'json', schema: plainSchema(PredictBody) },
   'POST /models': { encoding: 'multipart', schema: plainSchema(CreateModelForm), files: { model_file_bytes: TEMPLATE }, examples: { model_class: 'TinyCentroid' } },
   'POST /datasets': { encoding: 'multipart', schema: plainSchema(CreateDatasetForm), files: { dataset: CSV } },
 };

@@ -28,3 +28,7 @@ export async function askPredictor(
   }
   return { status: response.status, text: await response.text(), contentType: response.headers.get('content-type') ?? 'application/json' };
 }
+
+/** The predictor's answer as it gave it: its status, and its error's words. */
+export const relayAnswer = (answer: { status: number; text: string; contentType: string }) =>
+  new Response(answer.text, { status: answer.status, headers: { 'content-type': answer.contentType } });

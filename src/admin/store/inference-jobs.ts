@@ -70,6 +70,11 @@ export class InferenceJobStore {
     return row ? toJob(row) : null;
   }
 
+  /** Every job that answers queries now. */
+  async running(): Promise<InferenceJobRecord[]> {
+    return (await this.select(this.sql`where j.status = 'RUNNING' and j.predictor_host is not null order by j.started_at`)).map(toJob);
+  }
+
   /** Active jobs no Admin holds become `adminId`'s: answers them, for it to deploy again. */
   async claimFree(adminId: string): Promise<InferenceJobRecord[]> {
     const claimed = await this.sql<{ id: string }[]>`update inference_jobs set admin_id = ${adminId}

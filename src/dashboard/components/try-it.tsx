@@ -5,13 +5,12 @@
  */
 import { useState } from 'preact/hooks';
 import type { V2ModelMetadata } from '../../client/admin-api.ts';
-import { useSession } from '../app-session.ts';
 import { ErrorNote } from './error-note.tsx';
 import { ImageInput } from './image-input.tsx';
 import { Prediction } from './prediction.tsx';
 
-export function TryIt({ app, version, model }: { app: string; version: number; model: V2ModelMetadata }) {
-  const { api } = useSession();
+/** `predict`: sends one query to the job (through the Admin) and answers its prediction. */
+export function TryIt({ model, predict }: { model: V2ModelMetadata; predict: (query: unknown) => Promise<unknown> }) {
   const [answer, setAnswer] = useState<{ prediction: unknown } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -28,7 +27,7 @@ export function TryIt({ app, version, model }: { app: string; version: number; m
     setBusy(true);
     setError(null);
     try {
-      setAnswer({ prediction: await api.predictThroughAdmin(app, version, query) });
+      setAnswer({ prediction: await predict(query) });
     } catch (caught) {
       setAnswer(null);
       setError(caught);

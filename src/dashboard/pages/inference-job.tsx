@@ -98,7 +98,7 @@ export function InferenceJob({ app, version }: Record<string, string>) {
           {running && (
             <div class="cards">
               <ServingFigures app={app!} version={appVersion} />
-              {model.data && <TryIt app={app!} version={appVersion} model={model.data} />}
+              {model.data && <TryIt model={model.data} predict={(query) => api.predictThroughAdmin(app!, appVersion, query)} />}
               <ErrorNote error={model.error} />
             </div>
           )}

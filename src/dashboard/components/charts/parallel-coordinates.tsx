@@ -51,7 +51,7 @@ export function ParallelCoordinates({ trials, config, template }: {
 
   const summary = scored.length === 0
     ? `No completed trial of ${template} yet; ${axes.length} knobs vary.`
-    : `${scored.length} completed trials of ${template} across ${axes.length} knobs; the best, score ${formatScore(best!.score)}, has ${axes.map((a) => `${a.knob} ${formatKnob(best!.knobs[a.knob])}`).join(', ')}.`;
+    : `${scored.length} completed trial${scored.length === 1 ? '' : 's'} of ${template} across ${axes.length} knobs; the best, score ${formatScore(best!.score)}, has ${axes.map((a) => `${a.knob} ${formatKnob(best!.knobs[a.knob])}`).join(', ')}.`;
 
   return (
     <ChartFigure
