@@ -24,6 +24,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** A Redis server for pending queries; unset means an in-process queue. */
   redisUrl: string | undefined;
+  /** Upstash's REST token, with an http(s) REDIS_URL. */
+  redisToken: string | undefined;
   superadminEmail: string;
   superadminPassword: string | undefined;
   /** The Ed25519 private key (PKCS8 PEM) that signs tokens; unset: generated and kept in `dataDir`. */
@@ -91,6 +93,16 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
     throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got ${JSON.stringify(parsed.protocol)}`);
   }
   return raw;
+}
+
+/** REDIS_URL over TCP (`redis://`, `rediss://`), or Upstash's REST protocol (`https://`; `http://` for a local gateway) with REDIS_TOKEN. */
+function redis(env: Env): { redisUrl: string | undefined; redisToken: string | undefined } {
+  const redisUrl = url(env, 'REDIS_URL', ['redis', 'rediss', 'https', 'http']);
+  const redisToken = text(env, 'REDIS_TOKEN');
+  const rest = redisUrl !== undefined && /^https?:/.test(redisUrl);
+  if (rest && redisToken === undefined) throw new ConfigError('REDIS_TOKEN must be set with an http(s) REDIS_URL (Upstash REST)');
+  if (!rest && redisToken !== undefined) throw new ConfigError('REDIS_TOKEN is for an http(s) REDIS_URL (Upstash REST); a redis:// URL carries its password itself');
+  return { redisUrl, redisToken };
 }
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {
@@ -163,7 +175,7 @@ export function loadConfig(env: Env = process.env): Config {
     advisorUrl: url(env, 'RAFIKI_ADVISOR_URL', ['http', 'https']),
     advisorSeed: text(env, 'RAFIKI_ADVISOR_SEED') === undefined ? undefined : integer(env, 'RAFIKI_ADVISOR_SEED', 0, { max: 2 ** 31 - 1 }),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
-    redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
+    ...redis(env),
     superadminEmail,
     superadminPassword,
     jwtPrivateKey,

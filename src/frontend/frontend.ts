@@ -6,6 +6,7 @@ import { frontendMetrics } from './metrics.ts';
 import { Predictor, type ServedTrial } from './predictor.ts';
 import { MemoryQueue } from './queue/memory.ts';
 import type { QueryQueue } from './queue/queue.ts';
+import { openStreamStore } from './queue/open-store.ts';
 import { RedisStreamsQueue } from './queue/redis-streams.ts';
 import { checkSpec, type FrontendSpec, type FrontendStats } from '../common/protocols/frontend.ts';
 import type { Services } from '../common/services/services.ts';
@@ -58,7 +59,7 @@ export async function startFrontend(spec: FrontendSpec, { services, recorder }: 
     throw err;
   }
 
-  const queue: QueryQueue = spec.redisUrl ? new RedisStreamsQueue({ url: spec.redisUrl, prefix: `rafiki:${spec.jobId}` }) : new MemoryQueue();
+  const queue: QueryQueue = spec.redisUrl ? new RedisStreamsQueue({ store: openStreamStore(spec.redisUrl, spec.redisToken), prefix: `rafiki:${spec.jobId}` }) : new MemoryQueue();
   const metrics = frontendMetrics();
   let retriedBatches = 0;
   const predictor = new Predictor({ task: spec.task, trials: served, queue });

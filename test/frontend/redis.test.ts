@@ -1,9 +1,11 @@
-// Frontends on Redis Streams: two frontends of one job sharing the work, and
-// Redis stopped and started again under load (503 at once while it is away,
-// service back by itself after). Runs when REDIS_URL is set; CI must set it.
+// Frontends on Redis Streams: two frontends of one job sharing the work (over
+// TCP, and one of them through Upstash's REST protocol), and Redis stopped and
+// started again under load (503 at once while it is away, service back by
+// itself after). Runs when REDIS_URL is set; CI must set it.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { createServer, type AddressInfo } from 'node:net';
 import { deleteKeys } from '../../src/frontend/queue/queue-suite.ts';
+import { startUpstashGateway } from '../support/upstash-gateway.ts';
 import { frontendSpec, IRIS_QUERIES, post, serve, tempDir, type Trained, trainTabular } from './support.ts';
 
 setDefaultTimeout(60_000);
@@ -47,10 +49,12 @@ async function startRedis(port: number) {
 
 if (url) {
   describe('two frontends of one job on one Redis', () => {
-    test('both take queries pushed to either, and each answer reaches the frontend that took the request', async () => {
+    /** Two frontends of one job: both over TCP, or the second through Upstash's REST protocol to the same Redis. */
+    async function sharing(through: 'tcp' | 'upstash'): Promise<void> {
       const jobId = `test-${crypto.randomUUID().slice(0, 8)}`;
-      const spec = frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [softmax.trial], redisUrl: url, jobId, maxQueueDelayMs: 0 });
-      const [a, b] = await Promise.all([serve(spec), serve(spec)]);
+      const spec = frontendSpec({ task: 'TABULAR_CLASSIFICATION', trials: [softmax.trial], redisUrl: url!, jobId, maxQueueDelayMs: 0 });
+      const gateway = through === 'upstash' ? await startUpstashGateway(url!) : null;
+      const [a, b] = await Promise.all([serve(spec), serve(gateway ? { ...spec, redisUrl: gateway.url, redisToken: gateway.token } : spec)]);
       try {
         for (let wave = 0; wave < 20 && Object.keys(b.stats().batchSizes).length === 0; wave++) {
           const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => post(a.port, '/predict', { query: IRIS_QUERIES[i % 3] })));
@@ -64,11 +68,16 @@ if (url) {
         const viaB = await post(b.port, '/predict', { queries: IRIS_QUERIES });
         expect(viaB.status).toBe(200);
         viaB.body.predictions.forEach((p: number[], q: number) => expectRight(q, p));
+        if (gateway) expect(gateway.requests['/pipeline'] ?? 0).toBeGreaterThan(0);
       } finally {
         await Promise.all([a.stop(), b.stop()]);
-        await deleteKeys(url, `rafiki:${jobId}`);
+        await gateway?.close();
+        await deleteKeys(url!, `rafiki:${jobId}`);
       }
-    });
+    }
+
+    test('both take queries pushed to either, and each answer reaches the frontend that took the request', () => sharing('tcp'));
+    test("the same with one of them on Upstash's REST protocol (edge runtimes without TCP)", () => sharing('upstash'));
   });
 
   describe('Redis going away under load', () => {

@@ -106,6 +106,7 @@ export class InferenceManager {
         workerLimits: inferenceWorkerLimits(config),
         ...(config.tlsCert && config.tlsKey ? { tls: { certPath: config.tlsCert, keyPath: config.tlsKey } } : {}),
         ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+        ...(config.redisToken ? { redisToken: config.redisToken } : {}),
       };
       const process = await services.start({
         kind: 'PREDICTOR', labels: { inferenceJobId: job.id }, run: { script: FRONTEND_SCRIPT }, untrusted: false,

@@ -36,6 +36,7 @@ export interface FrontendSpec {
   preferredPort?: number;
   tls?: { certPath: string; keyPath: string };
   redisUrl?: string;                          // unset: the in-process queue
+  redisToken?: string;                        // with an http(s) redisUrl: Upstash's REST protocol
   trials: DeployedTrial[];
   replicasPerTrial: number;                   // REPLICA_COUNT, default 1
   maxBatchSize: number;                       // default 64

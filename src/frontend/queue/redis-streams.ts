@@ -1,17 +1,18 @@
-import { RedisConnection } from './redis-connection.ts';
 import { QueueUnavailableError, type QueryAnswer, type QueryQueue, type QueueEntry } from './queue.ts';
+import { NoGroupError, type StreamRecord, type StreamStore } from './stream-store.ts';
 
 const GROUP = 'batchers';
 /** An entry pending this long at one consumer is taken to be a dead consumer's, and claimed. */
 const CLAIM_IDLE_MS = 3000;
 const CLAIM_EVERY_MS = 1000;
-/** Blocking reads wait at most this long, so that closing never waits long. */
-const MAX_BLOCK_MS = 500;
+/** How long one wait for answers lasts, so that closing never waits long. */
+const ANSWER_WAIT_MS = 500;
 const REPLY_TTL_MS = 60_000;
 const STREAM_MAX_LEN = 100_000;
 
 export interface RedisStreamsOptions {
-  url: string;
+  /** How this frontend reaches Redis: over TCP, or Upstash's REST protocol. */
+  store: StreamStore;
   /** Key prefix of one inference job, shared by all its frontends: `rafiki:<jobId>`. */
   prefix: string;
   /** This frontend's name; a random one by default. */
@@ -24,23 +25,20 @@ interface Wire { id: string; origin: string; deadline: number; enqueuedAt: numbe
 /**
  * The queue on Redis Streams (docs/design.md §2): a stream per trial
  * (`<prefix>:q:<trialId>`) read by one consumer group that all the job's
- * frontends join, so they share the work; `XREADGROUP … COUNT … BLOCK` takes a
- * batch, `XACK` and `XDEL` end the entries once answered, and `XAUTOCLAIM` gives
- * the entries of a consumer that died to a live one. Answers go to a list per
- * origin (`<prefix>:r:<origin>`) that the origin pops. While Redis is away,
- * `push` fails at once; the connections come back by themselves.
+ * frontends join, so they share the work; a read takes a batch, answered
+ * entries are acknowledged and deleted, and the entries of a consumer that died
+ * are claimed by a live one. Answers go to a list per origin
+ * (`<prefix>:r:<origin>`) that the origin pops. While Redis is away, `push`
+ * fails at once; the connections come back by themselves.
  *
  * @example
- * const queue = new RedisStreamsQueue({ url: 'redis://127.0.0.1:6379', prefix: 'rafiki:job-1' });
+ * const queue = new RedisStreamsQueue({ store: new RedisTcpStore('redis://127.0.0.1:6379'), prefix: 'rafiki:job-1' });
  * queue.onAnswers((answers) => …);
  * await queue.push('trial-1', [entry]);
  */
 export class RedisStreamsQueue implements QueryQueue {
   readonly origin: string;
-  private readonly main: RedisConnection;
-  private readonly answers: RedisConnection;
-  private readonly idle: RedisConnection[] = [];
-  private readonly open = new Set<RedisConnection>();
+  private readonly store: StreamStore;
   private readonly groups = new Set<string>();
   private readonly streamIds = new WeakMap<QueueEntry, string>();
   private readonly lastClaim = new Map<string, number>();
@@ -49,42 +47,33 @@ export class RedisStreamsQueue implements QueryQueue {
 
   constructor(private readonly options: RedisStreamsOptions) {
     this.origin = options.origin ?? crypto.randomUUID().slice(0, 12);
-    this.main = this.connection();
-    this.answers = this.connection();
+    this.store = options.store;
   }
 
   async push(trialId: string, entries: QueueEntry[]): Promise<void> {
-    const key = this.stream(trialId);
-    await Promise.all(entries.map((entry) => this.main.send('XADD', [key, 'MAXLEN', '~', String(STREAM_MAX_LEN), '*', 'e', JSON.stringify(toWire(entry))])));
+    if (this.closed) throw new QueueUnavailableError('the queue is closed');
+    await this.store.append(this.stream(trialId), entries.map((entry) => JSON.stringify(toWire(entry))), STREAM_MAX_LEN);
   }
 
   async take(trialId: string, max: number, waitMs: number): Promise<QueueEntry[]> {
-    const redis = this.idle.pop() ?? this.connection();
+    if (this.closed) return [];
+    const key = this.stream(trialId);
+    if (!this.groups.has(key)) {
+      await this.store.ensureGroup(key, GROUP);
+      this.groups.add(key);
+    }
+    const claimed = await this.claim(key, trialId, max);
+    if (claimed.length > 0) return this.live(key, claimed);
     try {
-      const key = this.stream(trialId);
-      await this.ensureGroup(redis, key);
-      const claimed = await this.claim(redis, key, trialId, max);
-      if (claimed.length > 0) return await this.live(redis, key, claimed);
-      const block = waitMs > 0 ? ['BLOCK', String(Math.min(waitMs, MAX_BLOCK_MS))] : [];
-      let reply: unknown;
-      try {
-        reply = await redis.send('XREADGROUP', ['GROUP', GROUP, this.origin, 'COUNT', String(max), ...block, 'STREAMS', key, '>'], { blockMs: MAX_BLOCK_MS });
-      } catch (err) {
-        // Redis came back empty (restarted without persistence): the group is gone.
-        if (!String(err).includes('NOGROUP')) throw err;
-        this.groups.delete(key);
-        return [];
-      }
-      const records = reply === null ? [] : ((reply as Record<string, [string, string[]][]>)[key] ?? []);
-      return await this.live(redis, key, records);
-    } finally {
-      if (this.closed) redis.close();
-      else this.idle.push(redis);
+      return await this.live(key, await this.store.read(key, GROUP, this.origin, max, waitMs));
+    } catch (err) {
+      if (!(err instanceof NoGroupError)) throw err;
+      this.groups.delete(key);
+      return [];
     }
   }
 
   async reply(trialId: string, taken: QueueEntry[], answers: QueryAnswer[]): Promise<void> {
-    const key = this.stream(trialId);
     const origins = new Map(taken.map((entry) => [entry.id, entry.origin]));
     const byOrigin = new Map<string, QueryAnswer[]>();
     for (const answer of answers) {
@@ -93,13 +82,8 @@ export class RedisStreamsQueue implements QueryQueue {
       byOrigin.set(origin, [...(byOrigin.get(origin) ?? []), answer]);
     }
     const ids = taken.map((entry) => this.streamIds.get(entry)).filter((id): id is string => id !== undefined);
-    await Promise.all([
-      ...[...byOrigin].flatMap(([origin, list]) => [
-        this.main.send('RPUSH', [this.replies(origin), JSON.stringify(list)]),
-        this.main.send('PEXPIRE', [this.replies(origin), String(REPLY_TTL_MS)]),
-      ]),
-      ...(ids.length > 0 ? [this.main.send('XACK', [key, GROUP, ...ids]), this.main.send('XDEL', [key, ...ids])] : []),
-    ]);
+    const replies = [...byOrigin].map(([origin, list]) => ({ list: this.replies(origin), value: JSON.stringify(list) }));
+    await this.store.finish(this.stream(trialId), GROUP, ids, replies, REPLY_TTL_MS);
   }
 
   onAnswers(listener: (answers: QueryAnswer[]) => void): void {
@@ -107,71 +91,53 @@ export class RedisStreamsQueue implements QueryQueue {
   }
 
   available(): boolean {
-    return !this.closed && (this.answers.connected || this.main.connected);
+    return !this.closed && this.store.available();
   }
 
   /** Call once nothing taken is left unanswered: this consumer then leaves the group. */
   async close(): Promise<void> {
     this.closed = true;
     await this.answerLoop;
-    await Promise.all([...this.groups].map((key) => this.main.send('XGROUP', ['DELCONSUMER', key, GROUP, this.origin]).catch(() => {})));
-    for (const redis of this.open) redis.close();
+    await Promise.all([...this.groups].map((key) => this.store.leaveGroup(key, GROUP, this.origin).catch(() => {})));
+    this.store.close();
   }
 
   private async popAnswers(listener: (answers: QueryAnswer[]) => void): Promise<void> {
     const key = this.replies(this.origin);
     while (!this.closed) {
       try {
-        const popped = await this.answers.send('BLPOP', [key, String(MAX_BLOCK_MS / 1000)], { blockMs: MAX_BLOCK_MS });
-        if (Array.isArray(popped)) listener(JSON.parse(String(popped[1])) as QueryAnswer[]);
+        const popped = await this.store.pop(key, ANSWER_WAIT_MS);
+        if (popped !== null) listener(JSON.parse(popped) as QueryAnswer[]);
       } catch {
         await Bun.sleep(100);
       }
     }
   }
 
-  private async ensureGroup(redis: RedisConnection, key: string): Promise<void> {
-    if (this.groups.has(key)) return;
-    try {
-      await redis.send('XGROUP', ['CREATE', key, GROUP, '0', 'MKSTREAM']);
-    } catch (err) {
-      if (!String(err).includes('BUSYGROUP')) throw err;
-    }
-    this.groups.add(key);
-  }
-
   /** Now and then, the entries another consumer took long ago and never answered. */
-  private async claim(redis: RedisConnection, key: string, trialId: string, max: number): Promise<[string, string[]][]> {
+  private async claim(key: string, trialId: string, max: number): Promise<StreamRecord[]> {
     const now = Date.now();
     if (now - (this.lastClaim.get(trialId) ?? 0) < CLAIM_EVERY_MS) return [];
     this.lastClaim.set(trialId, now);
-    const reply = await redis.send('XAUTOCLAIM', [key, GROUP, this.origin, String(CLAIM_IDLE_MS), '0-0', 'COUNT', String(max)]);
-    return ((reply as [string, [string, string[]][]])[1] ?? []).filter((record) => Array.isArray(record[1]));
+    return this.store.claim(key, GROUP, this.origin, CLAIM_IDLE_MS, max);
   }
 
   /** Decodes records; those whose deadline has passed are nobody's concern any more, so they end here. */
-  private async live(redis: RedisConnection, key: string, records: [string, string[]][]): Promise<QueueEntry[]> {
+  private async live(key: string, records: StreamRecord[]): Promise<QueueEntry[]> {
     const now = Date.now();
     const entries: QueueEntry[] = [];
     const expired: string[] = [];
-    for (const [streamId, fields] of records) {
-      const entry = fromWire(JSON.parse(fields[1] ?? '{}') as Wire);
+    for (const record of records) {
+      const entry = fromWire(JSON.parse(record.value) as Wire);
       if (entry.deadline < now) {
-        expired.push(streamId);
+        expired.push(record.id);
         continue;
       }
-      this.streamIds.set(entry, streamId);
+      this.streamIds.set(entry, record.id);
       entries.push(entry);
     }
-    if (expired.length > 0) await Promise.all([redis.send('XACK', [key, GROUP, ...expired]), redis.send('XDEL', [key, ...expired])]);
+    if (expired.length > 0) await this.store.finish(key, GROUP, expired, [], REPLY_TTL_MS);
     return entries;
-  }
-
-  private connection(): RedisConnection {
-    if (this.closed) throw new QueueUnavailableError('the queue is closed');
-    const redis = new RedisConnection(this.options.url);
-    this.open.add(redis);
-    return redis;
   }
 
   private stream(trialId: string): string {
