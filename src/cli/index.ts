@@ -30,10 +30,17 @@ export function buildProgram(): Command {
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', '\nStart with: rafiki login --admin http://localhost:3000 --email you@example.com\nEvery command takes --help, and --json to print its raw JSON result.\nExit codes: 0 done, 1 failed (the reason is printed), 2 called wrongly (the usage is printed).')
     .exitOverride()
-    .configureHelp({ optionDescription: describeOption });
+    .configureHelp({ commandUsage: usage, optionDescription: describeOption });
   // Subcommands inherit the settings above, exitOverride included, when made after them.
   for (const register of GROUPS) register(program);
   return program;
+}
+
+/** Commander's usage line, with the required options spelled out: `rafiki users create --email <email> … [options]`. */
+function usage(command: Command): string {
+  const text = new Help().commandUsage(command);
+  const required = command.options.filter((option) => option.mandatory).map((option) => option.flags);
+  return required.length === 0 ? text : text.replace(' [options]', ` ${required.join(' ')} [options]`);
 }
 
 /** Commander's description of an option, with `(required)` after it when the option is. */

@@ -40,7 +40,7 @@ describe('--help', () => {
     }
   });
 
-  test('options read alike everywhere: one default each, required ones marked, one name for an app version', () => {
+  test('options read alike everywhere: one default each, required ones marked and in the usage line, one name for an app version', () => {
     for (const { path, command } of commands()) {
       const help = command.createHelp();
       for (const option of command.options) {
@@ -48,6 +48,7 @@ describe('--help', () => {
         const where = `rafiki ${path.join(' ')} ${option.flags}: ${text}`;
         expect(text.match(/\bdefault:/g)?.length ?? 0, where).toBeLessThanOrEqual(1);
         expect(text.includes('(required)'), where).toBe(option.mandatory);
+        if (option.mandatory) expect(help.commandUsage(command), where).toContain(` ${option.flags} `);
         if (option.long === '--version' && path.length > 0) expect(option.flags, where).toBe('--version <version>');
       }
     }
