@@ -148,19 +148,26 @@ try {
   say(`  digits accuracy on ${digitsVal.samples.length} held-out images: ${(digitRight / digitsVal.samples.length).toFixed(3)}`);
   client.close();
 
-  say(bold('\nRafiki is up:'));
-  say(`  Admin      ${admin.url}`);
-  say(`  OpenAPI    ${admin.url}/openapi`);
-  say(`  Predictors http://${irisInference.predictor_host}/predict (iris), http://${digitsInference.predictor_host}/predict (digits)`);
-  say(`  Superadmin ${config.superadminEmail}, password in ${join(config.dataDir, 'superadmin.json')}`);
-  say(`Demo finished in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  say(bold(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s.`));
+  say(`  The app developer ${developer.email} uploaded iris and digits, tuned ${[irisJob, digitsJob].map((j) => `${j.sub_train_jobs?.map((s) => s.model_name).sort().join(' and ')} on ${j.app}`).join(', ')},`);
+  say('  deployed the best trials and sent them the queries above.');
+  say(`  data        ${config.dataDir} (its database, datasets and trained models; made afresh at each run)`);
+  say(`  superadmin  ${config.superadminEmail}, password in ${join(config.dataDir, 'superadmin.json')}`);
+  if (flags['keep-running']) {
+    say(bold('\nRafiki is up until Ctrl-C:'));
+    say(`  dashboard   ${admin.url}/ (sign in as the superadmin)`);
+    say(`  API         ${admin.url}/openapi`);
+    say(`  predictors  http://${irisInference.predictor_host}/predict (iris), http://${digitsInference.predictor_host}/predict (digits)`);
+  } else {
+    say('\nRafiki has stopped. `npm run demo -- --keep-running` leaves it up to explore (the dashboard, the API at /openapi, the predictors);');
+    say('`npm start` starts the Admin for real use, on ./.rafiki.');
+  }
 } catch (error) {
   failed = true;
   console.error(`demo failed: ${(error as Error).message}`);
 }
 
 if (flags['keep-running'] && !failed) {
-  say('Leaving the stack running; Ctrl-C stops it.');
   const stop = async () => {
     await admin.stop();
     process.exit(0);

@@ -1,110 +1,130 @@
 /**
- * The README's shell snippets, run as written against real servers, so that the
- * README cannot drift from the code. The only edits: the Admin's address
- * (`localhost:3000`) becomes the test server's, and `rafiki` is bin/rafiki.
+ * The README followed as a user on a fresh clone would: one Admin started as `npm start` starts
+ * it, then every sh and TypeScript snippet in the README's order, the sh ones as if in one
+ * terminal (what a snippet sets, the next one sees) and the TypeScript ones as one program that
+ * waits while the sh snippets between them run. The only edits: the Admin's address
+ * (`localhost:3000`) becomes the test server's, `.rafiki/` its data directory, and `rafiki` is
+ * bin/rafiki. The snippets that install, start the demo, start on servers or run the test suite
+ * are left out: the demo and the suite have their own tests.
  */
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from 'bun:test';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '../src/client/index.ts';
-import { startTestAdmin, type TestAdmin } from './support/admin.ts';
 import { tempDir } from './support/databases.ts';
 import { ROOT, spawnScript, type Spawned } from './support/processes.ts';
 
-setDefaultTimeout(180_000);
+setDefaultTimeout(300_000);
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const SH_BLOCKS = [...README.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
-const TS_BLOCKS = [...README.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const BLOCKS = [...README.matchAll(/```(sh|ts)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1] as 'sh' | 'ts', code: m[2]! }));
+/** The snippets not run here, each by a line only it has. */
+const LEFT_OUT = ['npm install && npm run demo', 'DATABASE_URL=postgres://postgres@127.0.0.1:5432/rafiki REDIS_URL', '# embedded PGlite only'];
+/** What the TypeScript program prints where a run of sh snippets comes, then waits for a line on stdin. */
+const PAUSE = '--- readme.test: sh snippets now ---';
 
-/** The README's sh block that contains `marker`. */
-function block(marker: string): string {
-  const found = SH_BLOCKS.filter((b) => b.includes(marker));
-  if (found.length !== 1) throw new Error(`the README has ${found.length} sh blocks containing ${JSON.stringify(marker)}`);
-  return found[0]!;
-}
+let dir: string;
+let dataDir: string;
+let admin: Spawned;
+let address: string;
 
-async function bash(script: string, options: { cwd: string; env?: Record<string, string> }): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = Bun.spawn(['bash', '-euo', 'pipefail', '-c', script], {
-    cwd: options.cwd,
-    env: { ...process.env, PATH: `${join(ROOT, 'bin')}:${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`, ...options.env },
-    stdout: 'pipe',
-    stderr: 'pipe',
-  });
-  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
-  return { code, stdout, stderr };
-}
+beforeAll(async () => {
+  dir = tempDir();
+  dataDir = join(dir, '.rafiki');
+  admin = spawnScript(['scripts/start.ts'], { RAFIKI_DATA_DIR: dataDir, RAFIKI_ADMIN_PORT: '0', RAFIKI_BUILTIN_MODELS: undefined, DATABASE_URL: undefined, REDIS_URL: undefined, RAFIKI_SUPERADMIN_PASSWORD: undefined });
+  address = (await admin.waitFor(/Rafiki Admin\s+http:\/\/(\S+)/, 120_000))[1]!;
+});
+afterAll(async () => {
+  admin?.process.kill('SIGTERM');
+  await admin?.process.exited;
+  rmSync(dir, { recursive: true, force: true });
+});
 
-describe('README', () => {
-  let dir: string;
-  let admin: Spawned;
-  let address: string;
-  let stack: TestAdmin;
+const edit = (code: string) => code.replaceAll('localhost:3000', address).replace(/(?:\.\/)?\.rafiki\//g, `${dataDir}/`);
 
-  beforeAll(async () => {
-    dir = tempDir();
-    admin = spawnScript(['scripts/start.ts'], { RAFIKI_DATA_DIR: join(dir, '.rafiki'), RAFIKI_ADMIN_PORT: '0', RAFIKI_BUILTIN_MODELS: 'false', DATABASE_URL: undefined, RAFIKI_SUPERADMIN_PASSWORD: undefined });
-    address = (await admin.waitFor(/Rafiki Admin\s+http:\/\/(\S+)/))[1]!;
-    // The CLI walkthrough logs in as the superadmin and as the developer it creates, both with 'a long password'.
-    stack = await startTestAdmin('embedded', { RAFIKI_BUILTIN_MODELS: 'true', RAFIKI_SUPERADMIN_PASSWORD: 'a long password' });
-  });
-  afterAll(async () => {
-    admin.process.kill('SIGTERM');
-    await admin.process.exited;
-    await stack.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+test('the snippets, in order, on one Admin started as npm start does', async () => {
+  for (const marker of LEFT_OUT) expect(BLOCKS.filter((b) => b.code.includes(marker)).length, marker).toBe(1);
+  const blocks = BLOCKS.filter((b) => !LEFT_OUT.some((marker) => b.code.includes(marker)));
 
-  test('quick start: logging in with the generated password and creating a user with curl', async () => {
-    const run = await bash(block('PASSWORD=$(node -p').replaceAll('localhost:3000', address), { cwd: dir });
-    expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout)).toMatchObject({ email: 'dev@example.com', user_type: 'APP_DEVELOPER' });
-  });
+  // The terminal: each sh snippet starts from the variables the ones before it left.
+  const config = join(dir, 'cli');
+  mkdirSync(config);
+  const state = join(dir, 'terminal.sh');
+  writeFileSync(state, '');
+  const sh = async (code: string) => {
+    const child = Bun.spawn(['bash', '-euo', 'pipefail', '-c', `set -a; . '${state}'\n${edit(code)}\nexport -p > '${state}'`], {
+      cwd: ROOT,
+      env: { ...process.env, PATH: `${join(ROOT, 'bin')}:${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`, RAFIKI_CONFIG_DIR: config, RAFIKI_PASSWORD: undefined, RAFIKI_ADMIN_URL: undefined },
+      stdout: 'pipe',
+      stderr: 'pipe',
+    });
+    const [stdout, stderr, code_] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+    expect({ snippet: code, code: code_, stderr: stderr.replace(/\r/g, '') }).toEqual({ snippet: code, code: 0, stderr: expect.not.stringContaining('rafiki:') });
+    return stdout;
+  };
 
-  test('model developers: rafiki test-model on a built-in template', async () => {
-    const run = await bash(block('test-model'), { cwd: ROOT });
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain('passed: best score');
-  });
-
-  test('the CLI walkthrough, from login to predictions, and the curl calls to a predictor', async () => {
-    const config = join(dir, 'cli');
-    mkdirSync(config);
-    const env = { RAFIKI_CONFIG_DIR: config, RAFIKI_PASSWORD: 'a long password' };
-    const walkthrough = block('rafiki login --admin').replaceAll('http://localhost:3000', stack.admin.url);
-    const run = await bash(walkthrough, { cwd: ROOT, env });
-    expect({ code: run.code, stderr: run.stderr.replace(/\r/g, '') }).toEqual({ code: 0, stderr: expect.not.stringContaining('rafiki:') });
-    const lines = run.stdout.trim().split('\n');
-    const predictions = lines.filter((line) => /^\[[\d.e, -]+\]$/.test(line)).map((line) => JSON.parse(line) as number[]);
-    expect(predictions.map((p) => p.indexOf(Math.max(...p)))).toEqual([0, 0, 2]);
-    expect(run.stdout).toContain('stopped the inference job of iris');
-
-    await bash('rafiki inference create iris', { cwd: ROOT, env });
-    const developer = new Client({ adminUrl: stack.admin.url });
-    await developer.login('dev@example.com', 'a long password');
-    const job = await developer.getRunningInferenceJob('iris');
-    const curl = await bash(block('--http2-prior-knowledge').replaceAll('http://localhost:3000', stack.admin.url), { cwd: ROOT, env: { PREDICTOR: job.predictor_host! } });
-    expect(curl.code).toBe(0);
-    expect(curl.stdout).toContain('{"ready":true}');
-    expect(curl.stdout).toContain('"prediction":[');
-    expect(curl.stdout).toContain('"name":"iris"');
-    expect(curl.stdout).toMatch(/^# HELP /m);
-  });
-
-  test('the TypeScript snippets, in order, as one program', async () => {
-    const sdk = await startTestAdmin('embedded', { RAFIKI_BUILTIN_MODELS: 'true' });
-    // Inside the repository, so that 'rafiki/client' and the snippets' relative paths resolve.
-    const program = join(ROOT, `.readme-${process.pid}.ts`);
-    try {
-      writeFileSync(program, `const password = process.env.RAFIKI_PASSWORD!;\n${TS_BLOCKS.join('\n').replaceAll('http://localhost:3000', sdk.admin.url)}`);
-      const run = Bun.spawn([process.execPath, program], { cwd: ROOT, env: { ...process.env, RAFIKI_PASSWORD: 'superadmin-password' }, stdout: 'pipe', stderr: 'pipe' });
-      const [stdout, stderr, code] = await Promise.all([new Response(run.stdout).text(), new Response(run.stderr).text(), run.exited]);
-      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-      expect(stdout).toContain("classes: [ \"setosa\", \"versicolor\", \"virginica\" ]");
-      expect(stdout).toContain('model_name: "iris"');
-    } finally {
-      rmSync(program, { force: true });
-      await sdk.dispose();
+  // The TypeScript program, with a pause wherever sh snippets come between its parts.
+  const shBefore: string[] = [];
+  const parts: string[] = [];
+  /** The sh snippets after each TypeScript one, before the next. */
+  const shAfterPart: string[][] = [];
+  for (const block of blocks) {
+    if (block.lang === 'ts') {
+      parts.push(edit(block.code));
+      shAfterPart.push([]);
+    } else if (parts.length === 0) {
+      shBefore.push(block.code);
+    } else {
+      shAfterPart.at(-1)!.push(block.code);
     }
-  });
+  }
+  const pause = `console.log(${JSON.stringify(PAUSE)});\nfor await (const _ of console) break;\n`;
+  const source = parts.map((part, i) => (i < parts.length - 1 && shAfterPart[i]!.length > 0 ? `${part}\n${pause}` : part)).join('\n');
+  const shRuns = shAfterPart.slice(0, -1).filter((run) => run.length > 0);
+  const shAfter = shAfterPart.at(-1) ?? [];
+
+  const outputs: string[] = [];
+  for (const code of shBefore) outputs.push(await sh(code));
+  const program = join(ROOT, `.readme-${process.pid}.ts`);
+  try {
+    writeFileSync(program, source);
+    const child = Bun.spawn([process.execPath, program], { cwd: ROOT, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe' });
+    const stderr = new Response(child.stderr).text();
+    let printed = '';
+    let paused = 0;
+    const decoder = new TextDecoder();
+    const reader = child.stdout.getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      printed += decoder.decode(read.value, { stream: true });
+      while (printed.split(PAUSE).length - 1 > paused) {
+        for (const code of shRuns[paused]!) outputs.push(await sh(code));
+        paused++;
+        child.stdin.write('\n');
+        child.stdin.flush();
+      }
+    }
+    expect({ code: await child.exited, stderr: await stderr }).toEqual({ code: 0, stderr: '' });
+    expect(paused).toBe(shRuns.length);
+    expect(printed).toContain('user@example.com');
+    expect(printed).toContain('classes: [ "setosa", "versicolor", "virginica" ]');
+    expect(printed).toContain('model_name: "iris"');
+  } finally {
+    rmSync(program, { force: true });
+  }
+  for (const code of shAfter) outputs.push(await sh(code));
+
+  const all = outputs.join('\n');
+  // The quick start's curl: the app developer it creates.
+  expect(JSON.parse(outputs[0]!)).toMatchObject({ email: 'dev@example.com', user_type: 'APP_DEVELOPER' });
+  // rafiki test-model on a built-in template.
+  expect(all).toContain('passed: best score');
+  // The app user's curl calls to the SDK's job, then its owner's stop.
+  expect(all).toContain('{"ready":true}');
+  expect(all).toContain('"prediction":[');
+  expect(all).toContain('"name":"iris"');
+  expect(all).toMatch(/^# HELP /m);
+  expect(all).toMatch(/STOPPED$/m);
+  // The CLI walkthrough: its predictions of a setosa, a setosa and a virginica, then the stop.
+  const predictions = all.split('\n').filter((line) => /^\[[\d.e, -]+\]$/.test(line)).map((line) => JSON.parse(line) as number[]);
+  expect(predictions.map((p) => p.indexOf(Math.max(...p)))).toEqual([0, 0, 2]);
+  expect(all).toContain('stopped the inference job of iris');
 });

@@ -1,5 +1,5 @@
 /** Parsers of option values: a bad value is a usage error (exit 2) that names it. */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 
 export function integer(value: string): number {
   if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`expected an integer, got ${value}`);
@@ -31,3 +31,7 @@ export function appVersion(value: string): number {
   if (n < 1 && n !== -1) throw new InvalidArgumentError(`expected an app version (1, 2, … or -1 for the latest), got ${value}`);
   return n;
 }
+
+/** `--version <version>`, the same on every command that takes an app version; -1 (the latest) by default. */
+export const versionOption = (description = 'the app version'): Option =>
+  new Option('--version <version>', description).argParser(appVersion).default(-1, 'the latest');

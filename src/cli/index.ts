@@ -2,9 +2,10 @@
  * The `rafiki` CLI: one file per command group, each listed in GROUPS.
  * Exit codes: 0 done, 1 failed (reason printed), 2 called wrongly (usage printed).
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help, type Option } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { RafikiClientError } from '../client/index.ts';
+import { inOptionTerms } from './api-fields.ts';
 import { RELOGIN_HINT } from './credentials.ts';
 import { registerDatasets } from './datasets.ts';
 import { registerInference } from './inference.ts';
@@ -28,10 +29,31 @@ export function buildProgram(): Command {
     .enablePositionalOptions()
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', '\nStart with: rafiki login --admin http://localhost:3000 --email you@example.com\nEvery command takes --help, and --json to print its raw JSON result.\nExit codes: 0 done, 1 failed (the reason is printed), 2 called wrongly (the usage is printed).')
-    .exitOverride();
+    .exitOverride()
+    .configureHelp({ commandUsage: usage, optionDescription: describeOption });
   // Subcommands inherit the settings above, exitOverride included, when made after them.
   for (const register of GROUPS) register(program);
   return program;
+}
+
+/** Commander's usage line, with the required options spelled out: `rafiki users create --email <email> … [options]`. */
+function usage(command: Command): string {
+  const text = new Help().commandUsage(command);
+  const required = command.options.filter((option) => option.mandatory).map((option) => option.flags);
+  return required.length === 0 ? text : text.replace(' [options]', ` ${required.join(' ')} [options]`);
+}
+
+/** Commander's description of an option, with `(required)` after it when the option is. */
+function describeOption(option: Option): string {
+  const text = new Help().optionDescription(option);
+  return option.mandatory ? text.replace(option.description, `${option.description} (required)`) : text;
+}
+
+/** `train create` for `rafiki train create …`: the path of names below the program. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }
 
 /**
@@ -41,13 +63,19 @@ export function buildProgram(): Command {
  * process.exitCode = await main(['datasets', 'list', '--json']);
  */
 export async function main(argv: string[]): Promise<number> {
+  let command = '';
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
+    await buildProgram()
+      .hook('preAction', (_program, action) => {
+        command = commandPath(action);
+      })
+      .parseAsync(argv, { from: 'user' });
     return EXIT.OK;
   } catch (err) {
     if (err instanceof CliExit) return err.code;
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
-    console.error(`rafiki: ${err instanceof Error ? err.message : String(err)}`);
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`rafiki: ${err instanceof RafikiClientError && err.status === 400 ? inOptionTerms(message, command) : message}`);
     if (err instanceof RafikiClientError && err.status === 401) console.error(`rafiki: ${RELOGIN_HINT}`);
     return EXIT.FAILED;
   }

@@ -1,7 +1,7 @@
 /** `rafiki inference`: deploy a stopped train job's best trials, see the running job, stop it. */
 import { Command } from 'commander';
 import type { InferenceJobJson } from '../client/index.ts';
-import { appVersion, positiveInteger } from './args.ts';
+import { positiveInteger, versionOption } from './args.ts';
 import { loggedInClient } from './credentials.ts';
 import { print, when, withJson, type JsonFlag } from './output.ts';
 import { details, table } from './table.ts';
@@ -29,7 +29,7 @@ export function registerInference(program: Command): void {
     .command('create')
     .description("deploy a STOPPED train job's best trials (the best of each template, or the best N)")
     .argument('<app>', 'the app of the train job')
-    .option('--version <version>', 'its version (-1: the latest)', appVersion, -1)
+    .addOption(versionOption('the app version of the train job'))
     .option('--models <count>', 'deploy the best N trials overall', positiveInteger)
     .option('--replicas <count>', 'inference workers per trial', positiveInteger))
     .action(async (app: string, flags: VersionFlag & { models?: number; replicas?: number }) => {
@@ -42,7 +42,7 @@ export function registerInference(program: Command): void {
     .command('status')
     .description('the running inference job of an app version')
     .argument('<app>', 'the app')
-    .option('--version <version>', 'its version (-1: the latest)', appVersion, -1))
+    .addOption(versionOption()))
     .action(async (app: string, flags: VersionFlag) => {
       print(flags, await loggedInClient().getRunningInferenceJob(app, flags.version), describe);
     });
@@ -64,7 +64,7 @@ export function registerInference(program: Command): void {
     .command('stop')
     .description('answer what is in flight, then stop the frontend and its workers')
     .argument('<app>', 'the app')
-    .option('--version <version>', 'its version (-1: the latest)', appVersion, -1))
+    .addOption(versionOption()))
     .action(async (app: string, flags: VersionFlag) => {
       print(flags, await loggedInClient().stopInferenceJob(app, flags.version), (j) => `stopped the inference job of ${j.app} v${j.app_version}`);
     });

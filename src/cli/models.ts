@@ -58,13 +58,14 @@ export function registerModels(program: Command): void {
 
   withJson(models
     .command('download')
-    .description("a template's source file, byte for byte")
+    .description("a template's source file, byte for byte (with --json and no --output: {id, size_bytes, source})")
     .argument('<id>', 'the model id')
     .option('-o, --output <file>', 'write it to this file (default: standard output)'))
     .action(async (id: string, flags: JsonFlag & { output?: string }) => {
       const file = await loggedInClient().downloadModelFile(id);
       if (flags.output === undefined) {
-        process.stdout.write(file);
+        if (flags.json) print(flags, { id, size_bytes: file.byteLength, source: new TextDecoder().decode(file) }, () => '');
+        else process.stdout.write(file);
         return;
       }
       writeFileSync(flags.output, file);

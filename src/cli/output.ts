@@ -13,6 +13,12 @@ export function print<T>(flags: JsonFlag, value: T, human: (value: T) => string)
   console.log(flags.json ? JSON.stringify(value, null, 2) : human(value));
 }
 
+/** The terminal's columns; undefined when stdout is not a terminal, where nothing is cut to fit. */
+export function terminalWidth(): number | undefined {
+  if (!process.stdout.isTTY) return undefined;
+  return process.stdout.columns || Number(process.env.COLUMNS) || 80;
+}
+
 /** `2026-11-26T19:30:02.123Z` → `2026-11-26 19:30:02` (UTC, as the Admin stores it). */
 export const when = (iso: string | null | undefined): string => (iso ? iso.slice(0, 19).replace('T', ' ') : '-');
 

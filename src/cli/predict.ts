@@ -1,7 +1,7 @@
 /** `rafiki predict`: queries to a running inference job, from a JSON file, the command line or standard input. */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { appVersion } from './args.ts';
+import { versionOption } from './args.ts';
 import { loggedInClient } from './credentials.ts';
 import { EXIT } from './exit.ts';
 import { print, withJson, type JsonFlag } from './output.ts';
@@ -26,7 +26,7 @@ export function registerPredict(program: Command): void {
     .command('predict')
     .description("send queries to an app's running inference job over HTTP/2 and print the predictions")
     .argument('<app>', 'the app whose inference job answers')
-    .option('--version <version>', 'its version (-1: the latest)', appVersion, -1)
+    .addOption(versionOption('the app version of the inference job'))
     .option('--query <json>', 'one query, or a JSON array of queries (objects or arrays)')
     .option('--file <path>', 'read the query or queries from this JSON file (default: standard input)')
     .option('--host <host:port>', "the predictor's address, instead of asking the Admin")

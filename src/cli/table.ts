@@ -5,7 +5,12 @@ export interface Column<Row> {
   value: (row: Row) => string | number | null | undefined;
   /** Cut longer cells to this many characters, ending in `…`. */
   max?: number;
+  /** Cut to what the table's `width` leaves after the other columns (at least 20 characters); uncut without a width. */
+  fill?: boolean;
 }
+
+/** The narrowest a `fill` column is cut to, however narrow the terminal. */
+const MIN_FILL = 20;
 
 /**
  * @example
@@ -13,8 +18,14 @@ export interface Column<Row> {
  * // EMAIL             TYPE
  * // dev@example.com   APP_DEVELOPER
  */
-export function table<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): string {
+export function table<Row>(rows: readonly Row[], columns: readonly Column<Row>[], { width: total }: { width?: number } = {}): string {
   const cells = rows.map((row) => columns.map((column) => cell(column.value(row), column.max)));
+  const filled = columns.findIndex((column) => column.fill);
+  if (filled >= 0 && total !== undefined) {
+    const others = columns.reduce((sum, column, c) => (c === filled ? sum : sum + 2 + Math.max(column.header.length, ...cells.map((line) => width(line[c]!)))), 0);
+    const room = Math.max(MIN_FILL, total - others);
+    for (const line of cells) line[filled] = cell(line[filled], room);
+  }
   const right = columns.map((_, c) => rows.length > 0 && rows.every((row) => typeof columns[c]!.value(row) === 'number'));
   const widths = columns.map((column, c) => Math.max(column.header.length, ...cells.map((line) => width(line[c]!))));
   const render = (line: string[]) =>

@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { TASKS, type Task } from '../common/domain.ts';
 import type { TrainJobJson } from '../client/index.ts';
-import { appVersion, integer, list, positiveInteger, positiveNumber } from './args.ts';
+import { integer, list, positiveInteger, positiveNumber, versionOption } from './args.ts';
 import { loggedInClient } from './credentials.ts';
 import { elapsed, print, when, withJson, type JsonFlag } from './output.ts';
 import { details, table } from './table.ts';
@@ -22,8 +22,6 @@ interface CreateFlags extends JsonFlag {
 
 type VersionFlags = JsonFlag & { version: number };
 
-const versionOption = () => new Option('--version <v>', 'the app version (default: the latest)').argParser(appVersion).default(-1);
-
 export function registerTrain(program: Command): void {
   const train = program.command('train').description('train jobs: tune model templates on a dataset within a budget');
 
@@ -35,9 +33,9 @@ export function registerTrain(program: Command): void {
     .requiredOption('--train <dataset-id>', 'the training dataset')
     .requiredOption('--val <dataset-id>', 'the validation dataset')
     .requiredOption('--models <ids>', 'comma-separated model ids', list)
-    .option('--trials <n>', 'trials per template (-1: no limit; default: no limit)', trialCount)
-    .option('--hours <h>', 'time budget in hours (default 0.1)', positiveNumber)
-    .option('--workers <n>', 'workers per template (default 1)', positiveInteger)
+    .option('--trials <n>', 'trials per template, -1 for no limit (default: no limit)', trialCount)
+    .option('--hours <h>', 'time budget in hours (default: 0.1)', positiveNumber)
+    .option('--workers <n>', 'workers per template (default: 1)', positiveInteger)
     .option('--target <column>', 'tabular tasks: the label column (default: the last)'))
     .action(async (flags: CreateFlags) => {
       const budget = {

@@ -1,9 +1,9 @@
 /** `rafiki trials`: a train job's trials, one trial's details, and its logs with metric charts. */
 import { Command } from 'commander';
 import type { TrialJson, TrialLogsJson } from '../client/index.ts';
-import { appVersion, positiveInteger } from './args.ts';
+import { positiveInteger, versionOption } from './args.ts';
 import { loggedInClient } from './credentials.ts';
-import { elapsed, knobsSummary, print, score, when, withJson, type JsonFlag } from './output.ts';
+import { elapsed, knobsSummary, print, score, terminalWidth, when, withJson, type JsonFlag } from './output.ts';
 import { lineChart } from './plot.ts';
 import { details, table } from './table.ts';
 
@@ -14,12 +14,12 @@ export function registerTrials(program: Command): void {
     .command('list')
     .description("a train job's trials, or its best ones")
     .argument('<app>', 'the app of the train job')
-    .option('--version <v>', 'the app version (default: the latest)', appVersion, -1)
+    .addOption(versionOption('the app version of the train job'))
     .option('--best <n>', 'only the n best completed trials, best first', positiveInteger))
     .action(async (app: string, flags: JsonFlag & { version: number; best?: number }) => {
       const client = loggedInClient();
       const list = flags.best === undefined ? await client.getTrials(app, flags.version) : await client.getBestTrials(app, flags.version, flags.best);
-      print(flags, list, (rows) => (rows.length === 0 ? 'no trials yet' : trialsTable(rows, { ids: true })));
+      print(flags, list, (rows) => (rows.length === 0 ? 'no trials yet' : trialsTable(rows, { ids: true, width: terminalWidth() })));
     });
 
   withJson(trials.command('get').description("a trial's details: model, status, score, knobs").argument('<id>', 'the trial id'))
@@ -37,17 +37,17 @@ export function registerTrials(program: Command): void {
     });
 }
 
-/** The table of trials that `trials list` and `train watch` print. */
-export function trialsTable(trials: readonly TrialJson[], { ids = false } = {}): string {
+/** The table of trials that `trials list` and `train watch` print; the knobs fill what `width` leaves. */
+export function trialsTable(trials: readonly TrialJson[], { ids = false, width }: { ids?: boolean; width?: number } = {}): string {
   return table(trials, [
     { header: 'no', value: (t) => t.no },
     { header: 'model', value: (t) => t.model_name, max: 24 },
     { header: 'status', value: (t) => t.status },
     { header: 'score', value: (t) => score(t.score) },
     { header: 'duration', value: (t) => elapsed(t.datetime_started, t.datetime_stopped) },
-    { header: 'knobs', value: (t) => knobsSummary(t.knobs), max: 60 },
+    { header: 'knobs', value: (t) => knobsSummary(t.knobs), fill: true },
     ...(ids ? [{ header: 'id', value: (t: TrialJson) => t.id }] : []),
-  ]);
+  ], { width });
 }
 
 /** Messages first, then each plot's metrics, one chart per metric against the plot's x axis (else time). */

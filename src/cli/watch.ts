@@ -4,7 +4,7 @@
  */
 import type { Client, TrainJobJson, TrialJson } from '../client/index.ts';
 import { CliExit, EXIT } from './exit.ts';
-import { elapsed, score } from './output.ts';
+import { duration, elapsed, score, terminalWidth } from './output.ts';
 import { table } from './table.ts';
 import { trialsTable } from './trials.ts';
 
@@ -37,7 +37,7 @@ export async function watchTrainJob(client: Client, { app, version, intervalMs, 
   if (json) {
     console.log(JSON.stringify({ train_job: job, trials }, null, 2));
   } else {
-    console.log(`\n${trials.length === 0 ? 'no trials' : trialsTable([...trials].sort((a, b) => a.model_name.localeCompare(b.model_name) || a.no - b.no))}`);
+    console.log(`\n${trials.length === 0 ? 'no trials' : trialsTable([...trials].sort((a, b) => a.model_name.localeCompare(b.model_name) || a.no - b.no), { width: terminalWidth() })}`);
   }
   if (job.status === 'ERRORED') {
     const reason = job.error ?? (job.sub_train_jobs ?? []).filter((s) => s.error).map((s) => `${s.model_name}: ${s.error}`).join('; ');
@@ -52,6 +52,7 @@ export async function watchTrainJob(client: Client, { app, version, intervalMs, 
  */
 export function progress(job: TrainJobJson, trials: readonly TrialJson[], now = Date.now()): { lines: string[]; line: string } {
   const limit = job.budget.MODEL_TRIAL_COUNT ?? -1;
+  const hours = job.budget.TIME_HOURS;
   const templates = (job.sub_train_jobs ?? []).map((sub) => {
     const own = trials.filter((t) => t.model_id === sub.model_id);
     const done = own.filter((t) => FINISHED_TRIAL.has(t.status)).length;
@@ -63,7 +64,7 @@ export function progress(job: TrainJobJson, trials: readonly TrialJson[], now = 
   const bestText = best ? `${score(best.score)} (${best.model_name} trial ${best.no})` : '-';
   const runningText = running.map((t) => `${t.model_name} #${t.no}`).join(', ') || 'none';
   const lines = [
-    `${head}  ${elapsed(job.datetime_started, job.datetime_stopped, now)} of the ${job.budget.TIME_HOURS} h budget`,
+    `${head}  ${elapsed(job.datetime_started, job.datetime_stopped, now)}${hours === undefined ? '' : ` of its ${duration(hours * 3_600_000)} budget`}`,
     ...(templates.length === 0 ? [] : table(templates, [
       { header: 'model', value: (t) => t.name, max: 24 },
       { header: 'status', value: (t) => t.status },

@@ -7,6 +7,7 @@ import { lineChart } from '../../src/cli/plot.ts';
 import { counted, ProgressBar, renderBar } from '../../src/cli/progress.ts';
 import { details, table } from '../../src/cli/table.ts';
 import { progress } from '../../src/cli/watch.ts';
+import { inOptionTerms } from '../../src/cli/api-fields.ts';
 
 setDefaultTimeout(120_000);
 
@@ -17,6 +18,29 @@ describe('table', () => {
       ['NAME          N  NOTE', 'iris        150  -', 'a much lo…    7  x'].join('\n'),
     );
     expect(details([['id', 'abc'], ['error', null]])).toBe('id:     abc\nerror:  -');
+  });
+
+  test("a fill column takes what the width leaves, at least 20 characters, and is whole without a width", () => {
+    const knobs = 'lr=0.00123 units=64 act=relu dropout=0.25 batch=32 epochs=40 optimiser=adam'; // 75 characters
+    const columns = [{ header: 'no', value: (r: { no: number }) => r.no }, { header: 'knobs', value: () => knobs, fill: true }, { header: 'id', value: () => 'abc' }];
+    const rows = [{ no: 1 }];
+    // 2 + 2 + knobs + 2 + 3 columns
+    expect(table(rows, columns, { width: 160 }).split('\n')[1]).toBe(` 1  ${knobs}  abc`);
+    expect(table(rows, columns, { width: 60 }).split('\n')[1]).toBe(` 1  ${knobs.slice(0, 50)}…  abc`);
+    expect(table(rows, columns, { width: 10 }).split('\n')[1]).toBe(` 1  ${knobs.slice(0, 19)}…  abc`);
+    expect(table(rows, columns).split('\n')[1]).toBe(` 1  ${knobs}  abc`);
+  });
+});
+
+describe('errors in the terms of the command line', () => {
+  test("the Admin's field names become the options that sent them, for the command that ran", () => {
+    expect(inOptionTerms("body: 'train_dataset_id' must be a dataset id", 'train create')).toBe('--train must be a dataset id');
+    expect(inOptionTerms('model_ids: model x is for IMAGE_CLASSIFICATION, not TABULAR_CLASSIFICATION', 'train create')).toBe('--models: model x is for IMAGE_CLASSIFICATION, not TABULAR_CLASSIFICATION');
+    expect(inOptionTerms("body: 'budget.TIME_HOURS' must be a number > 0", 'train create')).toBe('--hours must be a number > 0');
+    expect(inOptionTerms("body: 'budget.MODEL_COUNT' must be an integer ≥ 1", 'inference create')).toBe('--models must be an integer ≥ 1');
+    expect(inOptionTerms("params: 'app_version' must be an integer", 'trials list')).toBe('--version must be an integer');
+    expect(inOptionTerms("form: 'model_class' is required (a string)", 'models upload')).toBe('--class is required (a string)');
+    expect(inOptionTerms('you already have a model named tiny', 'models upload')).toBe('you already have a model named tiny');
   });
 });
 
@@ -71,7 +95,7 @@ describe('the watch panel', () => {
     const trials = [trial(1, 'm1', 'COMPLETED', 0.9), trial(2, 'm1', 'COMPLETED', 0.95), trial(3, 'm1', 'RUNNING', null), trial(1, 'm2', 'ERRORED', null)];
     const { lines, line } = progress(job, trials, Date.parse(start) + 65_000);
     expect(lines).toEqual([
-      'train job iris v2  RUNNING  1m05s of the 0.1 h budget',
+      'train job iris v2  RUNNING  1m05s of its 6m00s budget',
       '  MODEL  STATUS   TRIALS  BEST',
       '  tiny   RUNNING  2/4     0.9500',
       '  mlp    RUNNING  1/4     -',

@@ -112,7 +112,7 @@ describe('rafiki train and trials', () => {
     expect((await create('iris', ids.plotted, '--trials', '2')).code).toBe(0);
     const { code, output } = await rafiki.runOnTty(['train', 'watch', 'iris', '--interval', '100']);
     expect(code).toBe(0);
-    expect(output).toMatch(/train job iris v2 {2}STOPPED {2}\S+ of the 0\.1 h budget\r\n {2}MODEL +STATUS +TRIALS +BEST\r\n {2}plotted +STOPPED +2\/2 +\d\.\d{4}\r\nbest so far: /);
+    expect(output).toMatch(/train job iris v2 {2}STOPPED {2}\S+ of its 6m00s budget\r\n {2}MODEL +STATUS +TRIALS +BEST\r\n {2}plotted +STOPPED +2\/2 +\d\.\d{4}\r\nbest so far: /);
     expect(output).toMatch(/NO +MODEL +STATUS +SCORE +DURATION +KNOBS\r\n +1 +plotted /);
     expect(output).not.toContain(' · ');
   });
