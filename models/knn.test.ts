@@ -50,6 +50,21 @@ describe('KNearestNeighbors', () => {
     expect(await model.evaluate(classification)).toBe(1);
   });
 
+  test('plots the leave-one-out score for every k up to the knob, and reports the last', async () => {
+    const lines: string[] = [];
+    const reports: { step: number; score: number }[] = [];
+    await new KNearestNeighbors({ k: 3, weighting: 'uniform', metric: 'euclidean' }).train(classification, consoleContext('knn', (line) => lines.push(line), reports));
+    // From k = 2 the b rows lose a tied vote to a (the first class), and c is always outvoted by b.
+    expect(lines).toEqual([
+      '  [knn] plot "Leave-one-out score by k": leaveOneOutScore against k',
+      '  [knn] k=1 leaveOneOutScore=0.8333',
+      '  [knn] k=2 leaveOneOutScore=0.5000',
+      '  [knn] k=3 leaveOneOutScore=0.5000',
+      '  [knn] step 1: score 0.5000',
+    ]);
+    expect(reports).toEqual([{ step: 1, score: 0.5 }]);
+  });
+
   test('regression: the weighted mean of the neighbours; k past the size takes every row', async () => {
     const data = dataset('TABULAR_REGRESSION', [0, 1, 2, 3], [10, 20, 30, 40]);
     const { model } = await trained({ k: 50, weighting: 'uniform', metric: 'euclidean' }, data);

@@ -24,7 +24,7 @@ interface State {
   classes: string[];
 }
 
-/** Training rows scored for leave-one-out at most; enough for a steady estimate, bounded in time. */
+/** Training rows scored by leave-one-out at most: enough for a steady estimate, bounded in time. */
 const LEAVE_ONE_OUT_ROWS = 500;
 
 export class KNearestNeighbors extends Model<TabularQuery, number[] | number> {
@@ -38,25 +38,34 @@ export class KNearestNeighbors extends Model<TabularQuery, number[] | number> {
   private state: State | null = null;
 
   async train(data: Dataset, ctx: TrainContext): Promise<void> {
-    const tabular = this.tabular(data);
-    this.state = { task: tabular.task, encoding: tabular.encoding, x: tabular.x, y: tabular.y, classes: tabular.classes };
-    // No epochs to report: one score, each training row predicted from the others.
-    const rows = Math.min(tabular.size, LEAVE_ONE_OUT_ROWS);
-    const score = this.score(tabular.x.subarray(0, rows * tabular.encoding.width), tabular.y.subarray(0, rows), { leaveOneOut: tabular.size > 1 });
-    ctx.log({ rows: tabular.size, leaveOneOutScore: score });
+    const { task, encoding, x, y, classes, size } = this.tabular(data);
+    this.state = { task, encoding, x, y, classes };
+    if (size < 2) return ctx.log('one training row: nothing to score it against');
+    // No epochs here: the score of each training row predicted from the others, for every
+    // k up to the knob's (one search serves them all), plotted so that a user sees where k helps.
+    const k = Math.min(Number(this.knobs.k), size - 1);
+    const rows = Math.min(size, LEAVE_ONE_OUT_ROWS);
+    const neighbours = Array.from({ length: rows }, (_, row) => this.nearest(x, row, { k, skip: row }));
+    const labels = y.subarray(0, rows);
+    ctx.definePlot('Leave-one-out score by k', ['leaveOneOutScore'], 'k');
+    let score = Number.NaN;
+    for (let first = 1; first <= k; first++) {
+      score = this.score(neighbours.map((list) => this.combine(list.slice(0, first))), labels);
+      ctx.log({ k: first, leaveOneOutScore: score });
+    }
     await ctx.report({ step: 1, score });
   }
 
   /** Accuracy (classification) or R² (regression) on a validation set. */
   async evaluate(data: Dataset): Promise<number> {
-    const tabular = this.tabular(data);
-    return this.score(tabular.x, tabular.y, { leaveOneOut: false });
+    const { x, y } = this.tabular(data);
+    return this.score(Array.from(y, (_, q) => this.combine(this.nearest(x, q))), y);
   }
 
   /** Raw queries, encoded as the training set was: probabilities per class in `classes` order, or a value. */
   async predict(queries: TabularQuery[]): Promise<(number[] | number)[]> {
     const x = encodeTabularQueries(this.trained().encoding, queries);
-    return queries.map((_, q) => this.answer(x, q, -1));
+    return queries.map((_, q) => this.combine(this.nearest(x, q)));
   }
 
   dumpParameters(): Params {
@@ -80,8 +89,27 @@ export class KNearestNeighbors extends Model<TabularQuery, number[] | number> {
     return this.state;
   }
 
-  private score(x: Float32Array, y: Float32Array, { leaveOneOut }: { leaveOneOut: boolean }): number {
-    const answers = Array.from(y, (_, i) => this.answer(x, i, leaveOneOut ? i : -1));
+  /** The training rows nearest to row `q` of `queries` (encoded rows), nearest first, leaving out training row `skip`. */
+  private nearest(queries: Float32Array, q: number, { k = Number(this.knobs.k), skip = -1 } = {}): Neighbour[] {
+    const { x, y, encoding: { width } } = this.trained();
+    const query = queries.subarray(q * width, (q + 1) * width);
+    const metric = this.knobs.metric as Metric;
+    return nearest(y.length, { k, skip }, (row) => distance(query, x.subarray(row * width, (row + 1) * width), metric));
+  }
+
+  /** Neighbours' votes as probabilities in `classes` order, or their mean target; weighted by closeness with `distance`. */
+  private combine(neighbours: Neighbour[]): number[] | number {
+    const { task, y, classes } = this.trained();
+    // An exact match (distance 0) outweighs everything else rather than dividing by zero.
+    const weights = neighbours.map(({ distance }) => (this.knobs.weighting === 'distance' ? 1 / (distance + 1e-9) : 1));
+    const total = weights.reduce((a, b) => a + b, 0);
+    if (task === 'TABULAR_REGRESSION') return neighbours.reduce((sum, { row }, i) => sum + weights[i]! * y[row]!, 0) / total;
+    const probabilities = new Array<number>(classes.length).fill(0);
+    neighbours.forEach(({ row }, i) => { probabilities[y[row]!]! += weights[i]! / total; });
+    return probabilities;
+  }
+
+  private score(answers: (number[] | number)[], y: Float32Array): number {
     if (this.trained().task === 'TABULAR_CLASSIFICATION') {
       return answers.filter((p, i) => argmax(p as number[]) === y[i]).length / y.length;
     }
@@ -94,28 +122,13 @@ export class KNearestNeighbors extends Model<TabularQuery, number[] | number> {
     });
     return total === 0 ? 0 : 1 - residual / total;
   }
-
-  /** The answer for row `q` of `queries`, leaving out training row `skip` (-1: none). */
-  private answer(queries: Float32Array, q: number, skip: number): number[] | number {
-    const { task, x, y, classes, encoding } = this.trained();
-    const width = encoding.width;
-    const query = queries.subarray(q * width, (q + 1) * width);
-    const metric = this.knobs.metric as Metric;
-    const k = Math.min(Number(this.knobs.k), y.length - (skip >= 0 ? 1 : 0));
-    const neighbours = nearest(y.length, { k, skip }, (row) => distance(query, x.subarray(row * width, (row + 1) * width), metric));
-    // Distance weighting: an exact match outweighs everything else.
-    const weights = neighbours.map(({ distance }) => (this.knobs.weighting === 'distance' ? 1 / (distance + 1e-9) : 1));
-    const total = weights.reduce((a, b) => a + b, 0);
-    if (task === 'TABULAR_REGRESSION') return neighbours.reduce((sum, { row }, i) => sum + weights[i]! * y[row]!, 0) / total;
-    const probabilities = new Array<number>(classes.length).fill(0);
-    neighbours.forEach(({ row }, i) => { probabilities[y[row]!]! += weights[i]! / total; });
-    return probabilities;
-  }
 }
 
+interface Neighbour { row: number; distance: number }
+
 /** The k rows of smallest distance, nearest first; ties go to the earlier row, so answers are repeatable. */
-function nearest(rows: number, { k, skip }: { k: number; skip: number }, distanceOf: (row: number) => number): { row: number; distance: number }[] {
-  const best: { row: number; distance: number }[] = [];
+function nearest(rows: number, { k, skip }: { k: number; skip: number }, distanceOf: (row: number) => number): Neighbour[] {
+  const best: Neighbour[] = [];
   for (let row = 0; row < rows && k > 0; row++) {
     if (row === skip) continue;
     const d = distanceOf(row);
