@@ -9,7 +9,10 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { ModelClass } from './model.ts';
 import { linkSdk } from './sdk-link.ts';
+import type { Task } from './task.ts';
+import { loadTemplate, TemplateError } from './template.ts';
 
 export interface StagedTemplate {
   /** Where the copy is; import it from here. */
@@ -18,6 +21,32 @@ export interface StagedTemplate {
   original(message: string): string;
   /** Removes the staging folder. */
   dispose(): void;
+}
+
+/**
+ * Imports a template written anywhere and checks its contract as `loadTemplate`
+ * does, from a staged copy; errors name `file`, not the copy. Call `dispose` once
+ * done with the class.
+ *
+ * @example
+ * const { Template, dispose } = await importTemplate('/home/me/knn/knn.ts', 'KNearestNeighbors');
+ * const model = await client.loadTrialModel(trialId, Template);
+ */
+export async function importTemplate(file: string, className: string, task?: Task): Promise<{ Template: ModelClass; dispose(): void }> {
+  if (!existsSync(file)) return { Template: await loadTemplate(file, className, task), dispose: () => {} };
+  const staged = stageTemplate(file);
+  try {
+    return { Template: await loadTemplate(staged.path, className, task), dispose: staged.dispose };
+  } catch (error) {
+    staged.dispose();
+    throw error instanceof TemplateError ? new TemplateError(withHint(staged.original(error.message))) : error;
+  }
+}
+
+/** An import of a file beside the template fails here as it would in an upload; say what to do. */
+function withHint(message: string): string {
+  if (!/Cannot find module '\.\.?\//.test(message)) return message;
+  return `${message} (a template is one module, as it is uploaded: bundle the files it imports into it, e.g. bun build <file> --external 'rafiki/*' --outfile <bundle.js>)`;
 }
 
 /**

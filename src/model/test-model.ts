@@ -1,16 +1,14 @@
-import { existsSync } from 'node:fs';
 import { checkPredictions, maxDifference, type PredictionShape } from './checks/predictions.ts';
 import { runOnnx } from './checks/onnx-parity.ts';
 import type { Dataset, TabularDataset } from './dataset.ts';
 import { loadDataset, sampleQueries } from './datasets/load.ts';
 import { sampleKnobs, validateKnobs, type Knobs } from './knobs.ts';
-import type { Model, ModelClass } from './model.ts';
+import type { Model } from './model.ts';
 import { consoleContext } from './checks/console-context.ts';
 import { decodeParams, encodeParams } from './params.ts';
 import { mulberry32 } from './random.ts';
-import { stageTemplate } from './staged-template.ts';
+import { importTemplate } from './staged-template.ts';
 import { isClassification, type Task } from './task.ts';
-import { loadTemplate, TemplateError } from './template.ts';
 
 /** How far onnxruntime's answers may be from `predict`'s. */
 export const ONNX_TOLERANCE = 1e-4;
@@ -101,7 +99,7 @@ export async function testModel(
     }
   };
 
-  const { Template, dispose } = await step('load template', () => loadAnywhere(file, className, task), () => `${className} from ${file} serves ${task}`);
+  const { Template, dispose } = await step('load template', () => importTemplate(file, className, task), () => `${className} from ${file} serves ${task}`);
   try {
     const loadOptions = { task, target: options.target, features: options.features };
     const train = await step('load training set', () => loadDataset(trainPath, loadOptions), describeData);
@@ -168,24 +166,6 @@ export async function testModel(
   } finally {
     dispose();
   }
-}
-
-/** Imports a template staged as the Admin stages an upload, so that `rafiki/model` resolves wherever the file is. */
-async function loadAnywhere(file: string, className: string, task: Task): Promise<{ Template: ModelClass; dispose(): void }> {
-  if (!existsSync(file)) return { Template: await loadTemplate(file, className, task), dispose: () => {} };
-  const staged = stageTemplate(file);
-  try {
-    return { Template: await loadTemplate(staged.path, className, task), dispose: staged.dispose };
-  } catch (error) {
-    staged.dispose();
-    throw error instanceof TemplateError ? new TemplateError(withHint(staged.original(error.message))) : error;
-  }
-}
-
-/** An import of a file beside the template fails here as it would in an upload; say what to do. */
-function withHint(message: string): string {
-  if (!/Cannot find module '\.\.?\//.test(message)) return message;
-  return `${message} (a template is one module, as it is uploaded: bundle the files it imports into it, e.g. bun build <file> --external 'rafiki/*' --outfile <bundle.js>)`;
 }
 
 function describeTrial(t: number, trials: number, trial: TrialReport): string {
