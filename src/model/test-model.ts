@@ -170,7 +170,9 @@ export async function testModel(
 
 function describeTrial(t: number, trials: number, trial: TrialReport): string {
   const reports = trial.reports.length > 0 ? `, ${trial.reports.length} intermediate score${trial.reports.length > 1 ? 's' : ''}` : '';
-  return `trial ${t} of ${trials}: score ${trial.score.toPrecision(4)} in ${trial.seconds.toFixed(2)} s${reports}; knobs ${JSON.stringify(trial.knobs)}`;
+  // Knobs to 4 significant digits, to keep the line readable; the report keeps them exactly.
+  const knobs = JSON.stringify(trial.knobs, (_, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v));
+  return `trial ${t} of ${trials}: score ${trial.score.toPrecision(4)} in ${trial.seconds.toFixed(2)} s${reports}; knobs ${knobs}`;
 }
 
 /** What the steps after the trials checked, in one clause. */
