@@ -54,7 +54,7 @@ function withHint(message: string): string {
  *
  * @example
  * const staged = stageTemplate('/home/me/knn/knn.ts');
- * try { await loadTemplate(staged.path, 'Knn'); } finally { staged.dispose(); }
+ * try { await loadTemplate(staged.path, 'KNearestNeighbors'); } finally { staged.dispose(); }
  */
 export function stageTemplate(file: string): StagedTemplate {
   const source = resolve(file);
