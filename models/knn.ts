@@ -3,7 +3,8 @@
  * (no network, no ONNX export), the running example of docs/templates.md. Training
  * keeps the encoded training rows; a query is encoded with the same encoding and
  * answered from its k nearest rows: class probabilities (in `classes` order) from
- * their votes, or the mean of their targets.
+ * their votes, or the mean of their targets. Each query costs a pass over the
+ * training rows, so it suits tables of up to some tens of thousands of rows.
  */
 import {
   Model, encodeTabularQueries, knobs,
