@@ -58,7 +58,7 @@ function withHint(message: string): string {
  */
 export function stageTemplate(file: string): StagedTemplate {
   const source = resolve(file);
-  const folder = mkdtempSync(join(tmpdir(), 'rafiki-template-'));
+  const folder = mkdtempSync(join(tmpdir(), 'rafiki-staged-template-'));
   try {
     const nodeModules = join(folder, 'node_modules');
     linkSdk(nodeModules);

@@ -94,7 +94,7 @@ describe('testModel', () => {
     writeFileSync(file, 'export class Broken {');
     const error = await rejection(testModel(file, 'Broken', 'TABULAR_REGRESSION', diabetes.train, diabetes.val, { log: () => {} }));
     expect(error.message).toStartWith(`load template: cannot import ${file}: syntax error at line 1`);
-    expect(error.message).not.toContain('rafiki-template-');
+    expect(error.message).not.toContain('rafiki-staged-template-');
     // Files beside it are not there, as in an upload; the message says what to do.
     writeFileSync(file, "export { LinearRegressor } from './mean-regressor.ts';\n");
     writeFileSync(join(project, 'src', 'mean-regressor.ts'), readFileSync(join(templates, 'mean-regressor.ts')));
