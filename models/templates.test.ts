@@ -1,6 +1,6 @@
 // Every built-in template through its whole cycle with small, fixed knobs: train
 // (with reports), evaluate above a sane floor, dump → encode → decode → load,
-// predict raw queries, and ONNX answering as predict does.
+// predict raw queries, and ONNX answering as predict does (for those that export it).
 import { describe, expect, test } from 'bun:test';
 import {
   decodeParams, encodeParams, runOnnx, sampleQueries,
@@ -9,6 +9,7 @@ import {
 import { loadMnist, mnistDataset, splitCsv, tabularSplit, DATASETS_DIR } from '../scripts/bench/quality.ts';
 import { ImageCnn } from './image_cnn.ts';
 import { ImageMlp } from './image_mlp.ts';
+import { KNearestNeighbors } from './knn.ts';
 import { RidgeRegression } from './ridge_regression.ts';
 import { SoftmaxRegression } from './softmax_regression.ts';
 import { TabularMlp } from './tabular_mlp.ts';
@@ -42,15 +43,17 @@ async function cycle(Template: ModelClass, knobs: Knobs, train: Dataset, val: Da
   expect(predictions).toEqual(await model.predict(queries));
   expect(JSON.parse(JSON.stringify(predictions))).toEqual(predictions);
 
-  const classes = train.classes.length;
-  const { outputs } = await runOnnx(fresh.toOnnx!(), queries, train.task, classes);
-  const flat = (v: unknown[]) => v.flat() as number[];
-  flat(outputs).forEach((v, i) => expect(Math.abs(v - flat(predictions)[i]!)).toBeLessThan(1e-4));
+  if (fresh.toOnnx) {
+    const { outputs } = await runOnnx(fresh.toOnnx(), queries, train.task, train.classes.length);
+    const flat = (v: unknown[]) => v.flat() as number[];
+    flat(outputs).forEach((v, i) => expect(Math.abs(v - flat(predictions)[i]!)).toBeLessThan(1e-4));
+  }
   return { score, predictions };
 }
 
-const tabular = { SoftmaxRegression, TabularMlp };
+const tabular = { SoftmaxRegression, TabularMlp, KNearestNeighbors };
 const mlpKnobs = { hiddenLayers: 2, hiddenUnits: 16, activation: 'relu', dropout: 0.1, learningRate: 0.01, weightDecay: 1e-4, batchSize: 16, epochs: 40 };
+const knnKnobs = { k: 7, weighting: 'distance', metric: 'euclidean' };
 
 describe('tabular classification', async () => {
   for (const name of ['iris', 'wine']) {
@@ -60,7 +63,7 @@ describe('tabular classification', async () => {
       test(`${className} on ${name}`, async () => {
         const knobs = Template === SoftmaxRegression
           ? { optimizer: 'sgd', learningRate: 0.05, weightDecay: 1e-4, batchSize: 16, epochs: 40 }
-          : mlpKnobs;
+          : Template === KNearestNeighbors ? knnKnobs : mlpKnobs;
         const { score, predictions } = await cycle(Template, knobs, train, val, queries);
         expect(score).toBeGreaterThanOrEqual(0.9);
         for (const p of predictions as number[][]) {
@@ -84,6 +87,7 @@ describe('tabular regression', async () => {
   const queries = [...await sampleQueries(splitCsv(join(DATASETS_DIR, 'diabetes.csv')).val, train, { count: 4 }), {}];
   const runs: [string, ModelClass, Knobs][] = [
     ['RidgeRegression', RidgeRegression, { alpha: 1 }],
+    ['KNearestNeighbors', KNearestNeighbors, { k: 20, weighting: 'uniform', metric: 'manhattan' }],
     ['TabularMlpRegressor', TabularMlpRegressor, { hiddenLayers: 1, hiddenUnits: 16, activation: 'tanh', dropout: 0, learningRate: 0.003, weightDecay: 1e-2, batchSize: 32, epochs: 60 }],
   ];
   for (const [className, Template, knobs] of runs) {

@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => backend.dispose());
 
-test('an app developer finds the six built-in templates, public and owned by the superadmin', async () => {
+test('an app developer finds the eight built-in templates (kNN under two names, one per task), public and owned by the superadmin', async () => {
   const config = testConfig(backend, { RAFIKI_BUILTIN_MODELS: 'true' });
   const first = await startAdmin(config);
   const superadmin = new Client({ adminUrl: first.url });
@@ -25,6 +25,8 @@ test('an app developer finds the six built-in templates, public and owned by the
   expect(available.map((m) => [m.name, m.task]).sort()).toEqual([
     ['ImageCnn', 'IMAGE_CLASSIFICATION'],
     ['ImageMlp', 'IMAGE_CLASSIFICATION'],
+    ['KNearestNeighborsClassifier', 'TABULAR_CLASSIFICATION'],
+    ['KNearestNeighborsRegressor', 'TABULAR_REGRESSION'],
     ['RidgeRegression', 'TABULAR_REGRESSION'],
     ['SoftmaxRegression', 'TABULAR_CLASSIFICATION'],
     ['TabularMlp', 'TABULAR_CLASSIFICATION'],
@@ -32,11 +34,13 @@ test('an app developer finds the six built-in templates, public and owned by the
   ]);
   expect(available.every((m) => m.access_right === 'PUBLIC' && m.user_id === me.id)).toBe(true);
   expect(Object.keys(available.find((m) => m.name === 'TabularMlp')!.knob_config).length).toBeGreaterThan(2);
+  const knn = available.filter((m) => m.model_class === 'KNearestNeighbors');
+  expect(knn.map((m) => Object.keys(m.knob_config).sort())).toEqual([['k', 'metric', 'weighting'], ['k', 'metric', 'weighting']]);
   await first.stop();
 
   const second = await startAdmin(config);
   const again = new Client({ adminUrl: second.url });
   await again.login('dev@example.com', 'a long password');
-  expect((await again.getAvailableModels()).length).toBe(6);
+  expect((await again.getAvailableModels()).length).toBe(8);
   await second.stop();
 });

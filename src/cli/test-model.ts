@@ -14,6 +14,7 @@ interface TestModelFlags {
   target?: string;
   features?: string[];
   json?: boolean;
+  verbose?: boolean;
 }
 
 /** `rafiki test-model`: checks a template's whole cycle before it is uploaded. */
@@ -32,6 +33,7 @@ export function registerTestModel(program: Command): void {
     .option('--target <column>', 'tabular tasks: the label column (default: the last)')
     .option('--features <columns>', 'tabular tasks: comma-separated feature columns (default: all but the target)', (list: string) => list.split(',').map((c) => c.trim()))
     .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
+    .option('--verbose', 'print every step and what the template logs (each epoch, say), not only a line per trial and a summary')
     .action(async (file: string, className: string, flags: TestModelFlags, command: Command) => {
       for (const [what, path] of [['template file', file], ['--train', flags.train], ['--val', flags.val], ['--queries', flags.queries]] as const) {
         if (path !== undefined && !existsSync(path)) command.error(`error: ${what} ${path} does not exist`, { exitCode: EXIT.USAGE });
@@ -40,7 +42,7 @@ export function registerTestModel(program: Command): void {
       const log = flags.json ? (line: string) => console.error(line) : (line: string) => console.log(line);
       try {
         const report = await testModel(file, className, flags.task, flags.train, flags.val, {
-          trials: flags.trials, seed: flags.seed, queries, target: flags.target, features: flags.features, log,
+          trials: flags.trials, seed: flags.seed, queries, target: flags.target, features: flags.features, log, verbose: flags.verbose ?? false,
         });
         if (flags.json) console.log(JSON.stringify(report, null, 2));
       } catch (err) {

@@ -25,6 +25,7 @@ export { imageQueriesToTensor } from './queries/image.ts';
 
 export { decodeParams, encodeParams, ParamsError, PARAMS_FORMAT_VERSION } from './params.ts';
 export { loadTemplate, TemplateError } from './template.ts';
+export { importTemplate, stageTemplate, type StagedTemplate } from './staged-template.ts';
 export { checkPredictions, type PredictionShape } from './checks/predictions.ts';
 export { readInputSpec, runOnnx, type OnnxRun } from './checks/onnx-parity.ts';
 export { consoleContext } from './checks/console-context.ts';

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from 'bun:test';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mnistZip } from '../../test/fixtures/mnist.ts';
@@ -27,21 +27,30 @@ const digits = { train: join(dir, 'digits-train.zip'), val: join(dir, 'digits-va
 writeFileSync(digits.train, mnistZip({ perDigit: 12 }));
 writeFileSync(digits.val, mnistZip({ perDigit: 3, start: 12 }));
 
+// broken.ts imports the template beside it; bundled, as a template of several files is before an upload.
+const brokenBundle = join(dir, 'broken.js');
+const bundled = await Bun.build({ entrypoints: [join(templates, 'broken.ts')], outdir: dir, target: 'bun', external: ['rafiki/*'] });
+if (!bundled.success) throw new AggregateError(bundled.logs, 'cannot bundle broken.ts');
+
 function run(file: string, className: string, task: Task, data: { train: string; val: string }, options: TestModelOptions = {}) {
   const lines: string[] = [];
-  const report = testModel(join(templates, file), className, task, data.train, data.val, { log: (line) => lines.push(line), ...options });
+  const report = testModel(file === 'broken.ts' ? brokenBundle : join(templates, file), className, task, data.train, data.val, { log: (line) => lines.push(line), ...options });
   return { report, lines };
 }
 
-async function failure(file: string, className: string, task: Task, data: { train: string; val: string }, options: TestModelOptions = {}): Promise<TestModelError> {
-  const error = await run(file, className, task, data, options).report.then(() => null, (err: unknown) => err);
+async function rejection(report: Promise<unknown>): Promise<TestModelError> {
+  const error = await report.then(() => null, (err: unknown) => err);
   expect(error).toBeInstanceOf(TestModelError);
   return error as TestModelError;
 }
 
+async function failure(file: string, className: string, task: Task, data: { train: string; val: string }, options: TestModelOptions = {}): Promise<TestModelError> {
+  return rejection(run(file, className, task, data, options).report);
+}
+
 describe('testModel', () => {
   test('a tabular classifier with ONNX passes every step', async () => {
-    const { report, lines } = run('nearest-centroid.ts', 'NearestCentroid', 'TABULAR_CLASSIFICATION', iris, { trials: 3 });
+    const { report, lines } = run('nearest-centroid.ts', 'NearestCentroid', 'TABULAR_CLASSIFICATION', iris, { trials: 3, verbose: true });
     const result = await report;
     expect(result.trials.length).toBe(3);
     expect(result.trials.every((t) => t.score > 0.8 && t.reports.length === 1)).toBe(true);
@@ -54,6 +63,44 @@ describe('testModel', () => {
     expect(lines).toContain('  [trial 1] 3 centroids of width 4');
     expect(lines.some((line) => line.startsWith('✓ run ONNX in onnxruntime: matches predict'))).toBe(true);
     expect(lines.at(-1)).toStartWith('passed: best score');
+  });
+
+  test('by default a line per trial and a summary; the template\'s own logs only with verbose', async () => {
+    const { report, lines } = run('nearest-centroid.ts', 'NearestCentroid', 'TABULAR_CLASSIFICATION', iris, { trials: 2 });
+    const result = await report;
+    expect(lines.length).toBe(3);
+    expect(lines[0]).toMatch(/^trial 1 of 2: score \d\.\d+ in \d+\.\d\d s, 1 intermediate score; knobs \{"/);
+    expect(lines[1]).toStartWith('trial 2 of 2: score ');
+    expect(lines[2]).toStartWith(`passed: best score ${result.trials[result.best]!.score.toPrecision(4)} (trial ${result.best + 1} of 2); saved in ${result.paramsBytes} bytes, reloaded, predicted 6 queries`);
+    expect(lines[2]).toContain('and ONNX answers as predict does');
+    const failed = run('broken.ts', 'WrongCount', 'TABULAR_CLASSIFICATION', iris, { trials: 1 });
+    await failed.report.catch(() => {});
+    expect(failed.lines.at(-1)).toBe('✗ predict: predict returned 5 predictions for 6 queries');
+  });
+
+  test('a template in a folder of its own resolves rafiki/model and the packages that folder sees', async () => {
+    const project = join(dir, 'elsewhere');
+    mkdirSync(join(project, 'node_modules', '@acme', 'scale'), { recursive: true });
+    writeFileSync(join(project, 'node_modules', '@acme', 'scale', 'package.json'), JSON.stringify({ name: '@acme/scale', type: 'module', main: 'index.js' }));
+    writeFileSync(join(project, 'node_modules', '@acme', 'scale', 'index.js'), 'export const half = (x) => x / 2;\n');
+    mkdirSync(join(project, 'src'));
+    const file = join(project, 'src', 'halved.ts');
+    writeFileSync(file, readFileSync(join(templates, 'mean-regressor.ts'), 'utf8')
+      .replace("from 'rafiki/model';", "from 'rafiki/model';\nimport { half } from '@acme/scale';")
+      .replace('return queries.map((_, i) => this.row(x, i));', 'return queries.map((_, i) => half(this.row(x, i)) * 2);'));
+    const result = await testModel(file, 'LinearRegressor', 'TABULAR_REGRESSION', diabetes.train, diabetes.val, { trials: 1, log: () => {} });
+    expect(result.predictions.length).toBe(6);
+    // A syntax error is named at the author's path, not at the staged copy's.
+    writeFileSync(file, 'export class Broken {');
+    const error = await rejection(testModel(file, 'Broken', 'TABULAR_REGRESSION', diabetes.train, diabetes.val, { log: () => {} }));
+    expect(error.message).toStartWith(`load template: cannot import ${file}: syntax error at line 1`);
+    expect(error.message).not.toContain('rafiki-staged-template-');
+    // Files beside it are not there, as in an upload; the message says what to do.
+    writeFileSync(file, "export { LinearRegressor } from './mean-regressor.ts';\n");
+    writeFileSync(join(project, 'src', 'mean-regressor.ts'), readFileSync(join(templates, 'mean-regressor.ts')));
+    const beside = await rejection(testModel(file, 'LinearRegressor', 'TABULAR_REGRESSION', diabetes.train, diabetes.val, { log: () => {} }));
+    expect(beside.message).toContain("Cannot find module './mean-regressor.ts'");
+    expect(beside.message).toContain("bundle the files it imports into it, e.g. bun build <file> --external 'rafiki/*'");
   });
 
   test('an image classifier: mnist digits resized to its knob, ONNX on raw 28×28 queries', async () => {

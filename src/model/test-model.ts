@@ -7,8 +7,8 @@ import type { Model } from './model.ts';
 import { consoleContext } from './checks/console-context.ts';
 import { decodeParams, encodeParams } from './params.ts';
 import { mulberry32 } from './random.ts';
+import { importTemplate } from './staged-template.ts';
 import { isClassification, type Task } from './task.ts';
-import { loadTemplate } from './template.ts';
 
 /** How far onnxruntime's answers may be from `predict`'s. */
 export const ONNX_TOLERANCE = 1e-4;
@@ -27,6 +27,8 @@ export interface TestModelOptions {
   features?: string[];
   /** Where progress lines go (default: console.log). */
   log?: (line: string) => void;
+  /** Print every step and what the template logs and reports (per epoch, say), not only a line per trial and a summary. */
+  verbose?: boolean;
 }
 
 export interface TrialReport {
@@ -62,11 +64,13 @@ export class TestModelError extends Error {
 
 /**
  * Runs a template's whole cycle in this process, as a train job and an inference
- * job would: import and contract check, a few trials with sampled knobs (train,
+ * job would: import (from a copy staged as the Admin stages an upload, so the file
+ * may be anywhere) and contract check, a few trials with sampled knobs (train,
  * evaluate), then with the best trial: dump parameters, encode and decode them,
  * load them into a fresh instance, predict sample queries and check the answers,
  * and when the template exports ONNX, check that onnxruntime answers the same
- * within 1e-4. Throws a TestModelError naming the first step that failed.
+ * within 1e-4. Logs one line per trial and a summary (every step and what the
+ * template logs with `verbose`). Throws a TestModelError naming the first step that failed.
  *
  * @example
  * const report = await testModel('models/tabular-mlp.ts', 'TabularMlp', 'TABULAR_CLASSIFICATION',
@@ -80,14 +84,14 @@ export async function testModel(
   valPath: string,
   options: TestModelOptions = {},
 ): Promise<TestModelReport> {
-  const { trials = 2, seed = 0, log = console.log } = options;
+  const { trials = 2, seed = 0, log = console.log, verbose = false } = options;
   if (!Number.isInteger(trials) || trials < 1) throw new RangeError(`trials must be a positive integer but got ${trials}`);
   const report: Partial<TestModelReport> & { trials: TrialReport[] } = { file, className, task, trials: [] };
   const step = async <T>(name: string, run: () => T | Promise<T>, done?: (value: T) => string): Promise<T> => {
     const started = performance.now();
     try {
       const value = await run();
-      if (done) log(`✓ ${name}: ${done(value)} (${seconds(started).toFixed(2)} s)`);
+      if (done && verbose) log(`✓ ${name}: ${done(value)} (${seconds(started).toFixed(2)} s)`);
       return value;
     } catch (err) {
       log(`✗ ${name}: ${err instanceof Error ? err.message : String(err)}`);
@@ -95,68 +99,86 @@ export async function testModel(
     }
   };
 
-  const Template = await step('load template', () => loadTemplate(file, className, task), () => `${className} from ${file} serves ${task}`);
-  const loadOptions = { task, target: options.target, features: options.features };
-  const train = await step('load training set', () => loadDataset(trainPath, loadOptions), describeData);
-  const val = await step('load validation set', () => loadDataset(valPath, loadOptions, train), describeData);
+  const { Template, dispose } = await step('load template', () => importTemplate(file, className, task), () => `${className} from ${file} serves ${task}`);
+  try {
+    const loadOptions = { task, target: options.target, features: options.features };
+    const train = await step('load training set', () => loadDataset(trainPath, loadOptions), describeData);
+    const val = await step('load validation set', () => loadDataset(valPath, loadOptions, train), describeData);
 
-  const rng = mulberry32(seed);
-  let best: { model: Model; knobs: Knobs } | null = null;
-  for (let t = 1; t <= trials; t++) {
-    const knobs = await step(`trial ${t}: sample knobs`, () => validateKnobs(Template.knobConfig, sampleKnobs(Template.knobConfig, rng)), (k) => JSON.stringify(k));
-    const trial: TrialReport = { knobs, score: Number.NaN, reports: [], seconds: 0 };
-    const started = performance.now();
-    const model = await step(`trial ${t}: construct`, () => new Template(knobs));
-    await step(`trial ${t}: train`, () => model.train(train, consoleContext(`trial ${t}`, log, trial.reports)), () => 'done');
-    trial.score = await step(`trial ${t}: evaluate`, async () => checkScore(await model.evaluate(val)), (s) => `score ${s}`);
-    trial.seconds = seconds(started);
-    report.trials.push(trial);
-    if (!best || trial.score > report.trials[report.best!]!.score) {
-      best = { model, knobs };
-      report.best = t - 1;
-    }
-  }
-
-  const { model, knobs } = best!;
-  const params = await step('dump parameters', () => model.dumpParameters(), (p) => `${Object.keys(p).length} entries`);
-  const bytes = await step('encode parameters', () => encodeParams(params), (b) => `${b.length} bytes`);
-  report.paramsBytes = bytes.length;
-  const loaded = await step('load parameters into a fresh instance', () => {
-    const fresh = new Template(knobs);
-    fresh.loadParameters(decodeParams(bytes));
-    return fresh;
-  }, () => 'done');
-
-  const queries = options.queries ?? (await step('build sample queries', () => defaultQueries(valPath, train), (q) => `${q.length} queries from ${valPath}`));
-  report.queries = queries;
-  const shape: PredictionShape = isClassification(task) ? { classes: train.classes.length } : 'number';
-  const predictions = await step('predict', async () => {
-    const answers = await loaded.predict(queries);
-    checkPredictions(answers, queries.length, shape);
-    return answers as unknown[];
-  }, (p) => `${p.length} predictions, e.g. ${JSON.stringify(p[0], (_, v) => (typeof v === 'number' ? Number(v.toPrecision(4)) : v))}`);
-  report.predictions = predictions;
-  await step('compare with the trained model', async () => {
-    const original = await model.predict(queries) as unknown[];
-    const difference = maxDifference(original, predictions);
-    if (!(difference <= RELOAD_TOLERANCE)) {
-      throw new Error(`the reloaded model predicts differently from the trained one (largest difference ${difference}); does loadParameters restore everything?`);
-    }
-  }, () => 'the reloaded model predicts as the trained one did');
-
-  if (typeof loaded.toOnnx === 'function') {
-    const onnxBytes = await step('export ONNX', () => loaded.toOnnx!(), (b) => `${b.length} bytes`);
-    report.onnx = await step('run ONNX in onnxruntime', async () => {
-      const { outputs } = await runOnnx(onnxBytes, queries, task, isClassification(task) ? train.classes.length : 0);
-      const difference = maxDifference(outputs, predictions);
-      if (!(difference <= ONNX_TOLERANCE)) {
-        throw new Error(`onnxruntime's outputs differ from predict's by up to ${difference} (allowed ${ONNX_TOLERANCE}); first query: ONNX ${JSON.stringify(outputs[0])}, predict ${JSON.stringify(predictions[0])}`);
+    const rng = mulberry32(seed);
+    let best: { model: Model; knobs: Knobs } | null = null;
+    for (let t = 1; t <= trials; t++) {
+      const knobs = await step(`trial ${t}: sample knobs`, () => validateKnobs(Template.knobConfig, sampleKnobs(Template.knobConfig, rng)), (k) => JSON.stringify(k));
+      const trial: TrialReport = { knobs, score: Number.NaN, reports: [], seconds: 0 };
+      const started = performance.now();
+      const model = await step(`trial ${t}: construct`, () => new Template(knobs));
+      await step(`trial ${t}: train`, () => model.train(train, consoleContext(`trial ${t}`, verbose ? log : () => {}, trial.reports)), () => 'done');
+      trial.score = await step(`trial ${t}: evaluate`, async () => checkScore(await model.evaluate(val)), (s) => `score ${s}`);
+      trial.seconds = seconds(started);
+      report.trials.push(trial);
+      log(describeTrial(t, trials, trial));
+      if (!best || trial.score > report.trials[report.best!]!.score) {
+        best = { model, knobs };
+        report.best = t - 1;
       }
-      return { bytes: onnxBytes.length, maxDifference: difference };
-    }, (o) => `matches predict (largest difference ${o.maxDifference.toExponential(1)})`);
+    }
+
+    const { model, knobs } = best!;
+    const params = await step('dump parameters', () => model.dumpParameters(), (p) => `${Object.keys(p).length} entries`);
+    const bytes = await step('encode parameters', () => encodeParams(params), (b) => `${b.length} bytes`);
+    report.paramsBytes = bytes.length;
+    const loaded = await step('load parameters into a fresh instance', () => {
+      const fresh = new Template(knobs);
+      fresh.loadParameters(decodeParams(bytes));
+      return fresh;
+    }, () => 'done');
+
+    const queries = options.queries ?? (await step('build sample queries', () => defaultQueries(valPath, train), (q) => `${q.length} queries from ${valPath}`));
+    report.queries = queries;
+    const shape: PredictionShape = isClassification(task) ? { classes: train.classes.length } : 'number';
+    const predictions = await step('predict', async () => {
+      const answers = await loaded.predict(queries);
+      checkPredictions(answers, queries.length, shape);
+      return answers as unknown[];
+    }, (p) => `${p.length} predictions, e.g. ${JSON.stringify(p[0], (_, v) => (typeof v === 'number' ? Number(v.toPrecision(4)) : v))}`);
+    report.predictions = predictions;
+    await step('compare with the trained model', async () => {
+      const original = await model.predict(queries) as unknown[];
+      const difference = maxDifference(original, predictions);
+      if (!(difference <= RELOAD_TOLERANCE)) {
+        throw new Error(`the reloaded model predicts differently from the trained one (largest difference ${difference}); does loadParameters restore everything?`);
+      }
+    }, () => 'the reloaded model predicts as the trained one did');
+
+    if (typeof loaded.toOnnx === 'function') {
+      const onnxBytes = await step('export ONNX', () => loaded.toOnnx!(), (b) => `${b.length} bytes`);
+      report.onnx = await step('run ONNX in onnxruntime', async () => {
+        const { outputs } = await runOnnx(onnxBytes, queries, task, isClassification(task) ? train.classes.length : 0);
+        const difference = maxDifference(outputs, predictions);
+        if (!(difference <= ONNX_TOLERANCE)) {
+          throw new Error(`onnxruntime's outputs differ from predict's by up to ${difference} (allowed ${ONNX_TOLERANCE}); first query: ONNX ${JSON.stringify(outputs[0])}, predict ${JSON.stringify(predictions[0])}`);
+        }
+        return { bytes: onnxBytes.length, maxDifference: difference };
+      }, (o) => `matches predict (largest difference ${o.maxDifference.toExponential(1)})`);
+    }
+    log(`passed: best score ${report.trials[report.best!]!.score.toPrecision(4)} (trial ${report.best! + 1} of ${trials}); ` + summarise(report as TestModelReport));
+    return report as TestModelReport;
+  } finally {
+    dispose();
   }
-  log(`passed: best score ${report.trials[report.best!]!.score} (trial ${report.best! + 1} of ${trials})`);
-  return report as TestModelReport;
+}
+
+function describeTrial(t: number, trials: number, trial: TrialReport): string {
+  const reports = trial.reports.length > 0 ? `, ${trial.reports.length} intermediate score${trial.reports.length > 1 ? 's' : ''}` : '';
+  // Knobs to 4 significant digits, to keep the line readable; the report keeps them exactly.
+  const knobs = JSON.stringify(trial.knobs, (_, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : v));
+  return `trial ${t} of ${trials}: score ${trial.score.toPrecision(4)} in ${trial.seconds.toFixed(2)} s${reports}; knobs ${knobs}`;
+}
+
+/** What the steps after the trials checked, in one clause. */
+function summarise(report: TestModelReport): string {
+  const onnx = report.onnx ? `, and ONNX answers as predict does (largest difference ${report.onnx.maxDifference.toExponential(1)})` : ', no ONNX export';
+  return `saved in ${report.paramsBytes} bytes, reloaded, predicted ${report.predictions.length} queries as the trained model did${onnx}`;
 }
 
 async function defaultQueries(valPath: string, train: Dataset): Promise<unknown[]> {

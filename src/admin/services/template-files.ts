@@ -7,13 +7,13 @@
  * running Rafiki, so `import 'rafiki/model'` resolves to this SDK wherever the
  * folder is (a sandbox shows Rafiki at its own path).
  */
-import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { badRequest } from '../../common/errors.ts';
 import type { Limits } from '../../common/services/services.ts';
+import { linkSdk } from '../../model/sdk-link.ts';
 import type { ServicesManager } from './manager.ts';
 
-const SDK_ROOT = resolve(import.meta.dir, '../../..');
 const INSTALLED_MARKER = '.rafiki-installed';
 // npm's rules for a package name, and a version or range without surprises.
 const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
@@ -86,10 +86,7 @@ export class TemplateFiles {
         throw badRequest(`cannot install the dependencies${named.length ? ` (${named.map((n) => `${n}@${dependencies[n]}`).join(', ')})` : ''}: ${lines || `bun install ${reason}`}`);
       }
     }
-    mkdirSync(join(folder, 'node_modules'), { recursive: true });
-    const link = join(folder, 'node_modules', 'rafiki');
-    rmSync(link, { force: true, recursive: true });
-    symlinkSync(SDK_ROOT, link, 'dir');
+    linkSdk(TemplateFiles.nodeModules(folder));
     writeFileSync(join(folder, INSTALLED_MARKER), new Date().toISOString());
     return folder;
   }
