@@ -5,6 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { V2ModelMetadata } from '../../client/admin-api.ts';
+import type { LabelledPrediction } from '../../common/protocols/predict.ts';
 import { useSession } from '../app-session.ts';
 import { ErrorNote } from './error-note.tsx';
 import { ImageInput } from './image-input.tsx';
@@ -12,7 +13,7 @@ import { Prediction } from './prediction.tsx';
 
 export function TryIt({ app, version, model }: { app: string; version: number; model: V2ModelMetadata }) {
   const { api } = useSession();
-  const [answer, setAnswer] = useState<{ prediction: unknown } | null>(null);
+  const [answer, setAnswer] = useState<LabelledPrediction | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const input = model.inputs[0];
@@ -28,7 +29,7 @@ export function TryIt({ app, version, model }: { app: string; version: number; m
     setBusy(true);
     setError(null);
     try {
-      setAnswer({ prediction: await api.predictThroughAdmin(app, version, query) });
+      setAnswer(await api.predictThroughAdmin(app, version, query));
     } catch (caught) {
       setAnswer(null);
       setError(caught);
@@ -74,7 +75,7 @@ export function TryIt({ app, version, model }: { app: string; version: number; m
         </form>
       )}
       <ErrorNote error={error} />
-      <div aria-live="polite">{answer && <Prediction prediction={answer.prediction} classes={classes} />}</div>
+      <div aria-live="polite">{answer && <Prediction answer={answer} classes={classes} />}</div>
     </section>
   );
 }
