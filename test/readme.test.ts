@@ -75,8 +75,9 @@ describe('README', () => {
     const run = await bash(walkthrough, { cwd: ROOT, env });
     expect({ code: run.code, stderr: run.stderr.replace(/\r/g, '') }).toEqual({ code: 0, stderr: expect.not.stringContaining('rafiki:') });
     const lines = run.stdout.trim().split('\n');
-    const predictions = lines.filter((line) => /^\[[\d.e, -]+\]$/.test(line)).map((line) => JSON.parse(line) as number[]);
-    expect(predictions.map((p) => p.indexOf(Math.max(...p)))).toEqual([0, 0, 2]);
+    // `rafiki predict` prints each query's class and its probability.
+    const predictions = lines.filter((line) => /^\w+ {2}[01]\.\d{4}$/.test(line)).map((line) => line.split('  ')[0]);
+    expect(predictions).toEqual(['setosa', 'setosa', 'virginica']);
     expect(run.stdout).toContain('stopped the inference job of iris');
 
     await bash('rafiki inference create iris', { cwd: ROOT, env });
