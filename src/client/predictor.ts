@@ -93,8 +93,8 @@ export class Predictor {
     return predictions.map((prediction, i) => (labels ? { prediction, label: labels[i]!, label_probability: label_probabilities![i]! } : { prediction }));
   }
 
-  private body(queries: { query: unknown } | { queries: unknown[] }, options: PredictOptions) {
-    return { ...queries, ...(options.deadlineMs ? { deadline_ms: options.deadlineMs } : {}) };
+  private body(payload: { query: unknown } | { queries: unknown[] }, options: PredictOptions) {
+    return { ...payload, ...(options.deadlineMs ? { deadline_ms: options.deadlineMs } : {}) };
   }
 
   /** The KServe v2 / Open Inference Protocol infer call; `model` is the job's app. */
