@@ -55,6 +55,11 @@ describe('inference jobs', () => {
     const v2 = await client.inferV2(job.predictor_host!, 'iris', [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2] }]);
     expect(v2.outputs[0]!.shape).toEqual([1, 3]);
     expect(v2.outputs[0]!.data[0]).toBeCloseTo(probabilities[0]!, 5);
+    expect(v2.outputs[1]).toEqual({ name: 'labels', shape: [1], datatype: 'BYTES', data: ['setosa'] });
+    const labelled = await client.predictLabelled(job.predictor_host!, SETOSA);
+    expect(labelled).toEqual({ prediction: expect.any(Array), label: 'setosa', label_probability: Math.max(...(labelled.prediction as number[])) });
+    const labels = await client.predictBatchLabelled(job.predictor_host!, [SETOSA, VIRGINICA]);
+    expect(labels.map((p) => p.label)).toEqual(['setosa', 'virginica']);
 
     expect((await client.getRunningInferenceJob('iris')).id).toBe(job.id);
     expect((await client.getInferenceJobs({ app: 'iris' })).map((j) => j.id)).toContain(job.id);
@@ -93,8 +98,10 @@ describe('inference jobs', () => {
     expect(model.name).toBe('iris');
     expect(model.outputs[0]!.parameters?.classes).toEqual(['setosa', 'versicolor', 'virginica']);
 
-    const probabilities = (await client.predictThroughAdmin('iris', 1, SETOSA)) as number[];
+    const answer = await client.predictThroughAdmin('iris', 1, SETOSA);
+    const probabilities = answer.prediction as number[];
     expect(probabilities.indexOf(Math.max(...probabilities))).toBe(0);
+    expect([answer.label, answer.label_probability]).toEqual(['setosa', probabilities[0]]);
     // The predictor's own 400, in its words, relayed.
     const bad = await failure(client.predictThroughAdmin('iris', 1, { sepal_length: 'long' }));
     expect(bad.status).toBe(400);

@@ -55,10 +55,48 @@ describe('model templates', () => {
     expect((await failure(modelDev.getModel(model.id))).status).toBe(404);
   });
 
-  test('names are unique per owner, not across owners', async () => {
-    await upload(modelDev, { name: 'same' });
-    expect((await failure(upload(modelDev, { name: 'same' }))).status).toBe(409);
-    expect((await upload(otherDev, { name: 'same' })).name).toBe('same');
+  test("an upload under a name of yours is its next version; lists show the latest, all_versions every one; by name, the latest or the version asked", async () => {
+    const first = await upload(modelDev, { name: 'same' });
+    const second = await upload(modelDev, { name: 'same', accessRight: 'PUBLIC' });
+    expect([first.version, second.version]).toEqual([1, 2]);
+    expect(second.id).not.toBe(first.id);
+    const theirs = await upload(otherDev, { name: 'same' });
+    expect(theirs.version).toBe(1);
+
+    const ids = (models: { id: string }[]) => models.map((m) => m.id);
+    expect(ids(await modelDev.getAvailableModels())).toContain(second.id);
+    expect(ids(await modelDev.getAvailableModels())).not.toContain(first.id);
+    expect(ids(await modelDev.getAvailableModels('TABULAR_CLASSIFICATION', { allVersions: true }))).toEqual(expect.arrayContaining([first.id, second.id]));
+    // What another user sees of a name: the latest version they may see, the public second here.
+    expect(ids(await appDev.getAvailableModels()).filter((id) => [first.id, second.id, theirs.id].includes(id))).toEqual([second.id]);
+
+    expect((await modelDev.getModel('same')).id).toBe(second.id);
+    expect((await modelDev.getModel('same', 1)).id).toBe(first.id);
+    expect((await otherDev.getModel('same')).id).toBe(theirs.id);
+    expect((await appDev.getModel('same')).id).toBe(second.id);
+    expect((await failure(appDev.getModel('same', 1))).status).toBe(404);
+    expect(Buffer.from(await modelDev.downloadModelFile(first.id)).equals(readFileSync(TEMPLATE))).toBe(true);
+
+    const errors = await Promise.all([
+      failure(modelDev.getModel('same', 3)),
+      failure(modelDev.getModel(first.id, 1)),
+      failure(modelDev.getModel('same', 0)),
+      failure(upload(modelDev, { name: 'same', task: 'TABULAR_REGRESSION', modelClass: 'TinyCentroid' })),
+    ]);
+    expect(errors.map((e) => [e.status, e.message])).toEqual([
+      [404, 'model same version 3 not found among your models and the public ones'],
+      [400, `version: ${first.id} is a model id, which names one version already; give a model name with a version`],
+      [400, expect.stringContaining("'version' must be a version number (1, 2, …), with a model name")],
+      [400, expect.stringContaining('task: your model same is for TABULAR_CLASSIFICATION, so its next version must be too, not TABULAR_REGRESSION')],
+    ]);
+    await upload(otherDev, { name: 'same', accessRight: 'PUBLIC' });
+    const ambiguous = await failure(appDev.getModel('same'));
+    expect([ambiguous.status, ambiguous.message]).toEqual([409, '2 users have a public model same; ask for it by its id']);
+  });
+
+  test('two uploads of one name at once become two versions', async () => {
+    const both = await Promise.all([upload(modelDev, { name: 'racing' }), upload(modelDev, { name: 'racing' })]);
+    expect(both.map((m) => m.version).sort()).toEqual([1, 2]);
   });
 
   test('who may upload, see, download and delete', async () => {

@@ -130,8 +130,8 @@ describe('predictor authentication', () => {
 
     const model = await users.appUser!.getPredictorModel(job!.inference_job_id);
     expect(model.outputs[0]?.parameters?.classes).toEqual(['setosa', 'versicolor', 'virginica']);
-    const probabilities = (await users.appUser!.predictThroughPredictor(job!.inference_job_id, QUERY)) as number[];
-    expect(probabilities).toHaveLength(3);
+    const answer = await users.appUser!.predictThroughPredictor(job!.inference_job_id, QUERY);
+    expect(answer).toMatchObject({ label: 'setosa', prediction: expect.any(Array) });
     // Another developer's job is not theirs to see, let alone query: 404, as for anything else they may not see.
     const hidden = await users.otherDev!.predictThroughPredictor(job!.inference_job_id, QUERY).then(() => null, (e: Error & { status: number }) => e);
     expect([hidden?.status, hidden?.message]).toEqual([404, `inference job ${job!.inference_job_id} not found`]);

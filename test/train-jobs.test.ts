@@ -8,6 +8,7 @@ import { SUPERADMIN, startTestAdmin, testConfig, type TestAdmin } from './suppor
 import { backendNames, createBackend } from './support/databases.ts';
 import { isAlive, waitUntil } from './support/wait.ts';
 import { failure } from './support/errors.ts';
+import { bundleTemplate } from './support/services.ts';
 import { BEHAVIOURS, finished, IRIS, prepare, slowJob, SOFTMAX, TASK, TINY, workerPids } from './support/train-jobs.ts';
 
 setDefaultTimeout(180_000);
@@ -56,10 +57,32 @@ for (const backendName of backendNames) {
       expect(probabilities!.indexOf(Math.max(...probabilities!))).toBe(0);
       expect((await client.getTrial(softmaxTrial.id)).knobs).toEqual(softmaxTrial.knobs);
 
-      const again = await client.createTrainJob({ app: 'iris', task: TASK, trainDatasetId: dataset.id, valDatasetId: dataset.id, modelIds: [models[0]!.id], budget: { MODEL_TRIAL_COUNT: 1, GPU_COUNT: 0 } });
+      // Its ONNX export runs elsewhere and answers as the template does; a template with no toOnnx has none, and says so.
+      const onnx = await client.downloadTrialOnnx(softmaxTrial.id);
+      const ort = await import('onnxruntime-node');
+      const session = await ort.InferenceSession.create(onnx);
+      const output = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', new Float32Array([5.1, 3.5, 1.4, 0.2]), [1, 4]) });
+      [...(output[session.outputNames[0]!]!.data as Float32Array)].forEach((p, k) => expect(p).toBeCloseTo(probabilities![k]!, 4));
+      const tinyTrial = trials.find((x) => x.model_name === 'tiny' && x.status === 'COMPLETED')!;
+      const none = await failure(client.downloadTrialOnnx(tinyTrial.id));
+      expect({ status: none.status, message: none.message }).toEqual({ status: 404, message: `trial ${tinyTrial.id} has no ONNX model: its template tiny does not export one (it has no toOnnx; its own predict serves it)` });
+      const stranger = new Client({ adminUrl: t.admin.url });
+      await client.createUser({ email: 'onnx-stranger@example.com', password: 'a long password', userType: 'APP_DEVELOPER' });
+      await stranger.login('onnx-stranger@example.com', 'a long password');
+      expect((await failure(stranger.downloadTrialOnnx(softmaxTrial.id))).status).toBe(404);
+
+      // tiny uploaded again is its version 2; the first job keeps version 1, which it was started with.
+      const tinyV2 = await client.createModel({ name: 'tiny', task: TASK, file: await bundleTemplate(TINY), modelClass: 'TinyCentroid' });
+      expect(tinyV2.version).toBe(2);
+      const again = await client.createTrainJob({ app: 'iris', task: TASK, trainDatasetId: dataset.id, valDatasetId: dataset.id, modelIds: [tinyV2.id], budget: { MODEL_TRIAL_COUNT: 1, GPU_COUNT: 0 } });
       expect(again.app_version).toBe(2);
       await finished(client, 'iris');
       expect((await client.getTrainJobs({ app: 'iris' })).map((j) => j.app_version)).toEqual([1, 2]);
+      const [first, second] = await Promise.all([client.getTrainJob('iris', 1), client.getTrainJob('iris', 2)]);
+      expect(first.sub_train_jobs!.find((s) => s.model_name === 'tiny')).toMatchObject({ model_id: models[0]!.id, model_version: 1 });
+      expect(second.sub_train_jobs).toMatchObject([{ model_id: tinyV2.id, model_name: 'tiny', model_version: 2 }]);
+      expect((await client.getTrials('iris', 1)).filter((x) => x.model_name === 'tiny').map((x) => [x.model_id, x.model_version])).toEqual(Array(6).fill([models[0]!.id, 1]));
+      expect((await client.getTrials('iris', 2)).map((x) => [x.model_id, x.model_version])).toEqual([[tinyV2.id, 2]]);
     });
 
     test('the Admin stopped mid-job and started again: running trials are interrupted, the job resumes with a warm-started Advisor', async () => {
@@ -152,6 +175,8 @@ describe('train job faults and bad input', () => {
     const stack = messages.find((m) => m.message.startsWith('Error: this template always fails'))?.message;
     expect(stack).toMatch(/\n\s+at .*train/);
     expect(stack).not.toContain(t.backend.dataDir);
+    const noModel = await failure(client.downloadTrialOnnx(errored[0]!.id));
+    expect({ status: noModel.status, message: noModel.message }).toEqual({ status: 404, message: expect.stringContaining('has no ONNX model: it is ERRORED and saved no model') });
   });
 
   test('a template that hangs: the time budget ends it', async () => {

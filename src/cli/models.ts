@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { TASKS, type Task } from '../common/domain.ts';
 import type { ModelJson } from '../client/index.ts';
+import { positiveInteger } from './args.ts';
 import { loggedInClient } from './credentials.ts';
 import { EXIT } from './exit.ts';
 import { bytes, print, when, withJson, type JsonFlag } from './output.ts';
@@ -21,7 +22,7 @@ export function registerModels(program: Command): void {
 
   withJson(models
     .command('upload')
-    .description('upload a template; the Admin loads it in a subprocess to check it first')
+    .description('upload a template; the Admin loads it in a subprocess to check it first. Under a name you already have, it is that name\'s next version')
     .argument('<file>', 'the template module (.ts or .js)')
     .requiredOption('--name <name>', 'a name for it')
     .addOption(new Option('--task <task>', 'the task it solves').choices(TASKS).makeOptionMandatory())
@@ -33,16 +34,18 @@ export function registerModels(program: Command): void {
       const model = await loggedInClient().createModel({
         name: flags.name, task: flags.task, file, modelClass: flags.class, dependencies: flags.dependencies, accessRight: flags.public ? 'PUBLIC' : 'PRIVATE',
       });
-      print(flags, model, (m) => `uploaded model ${m.name} (${m.access_right}, knobs: ${Object.keys(m.knob_config).join(', ') || 'none'})\nid: ${m.id}`);
+      print(flags, model, (m) => `uploaded model ${m.name} version ${m.version} (${m.access_right}, knobs: ${Object.keys(m.knob_config).join(', ') || 'none'})\nid: ${m.id}`);
     });
 
   withJson(models
     .command('list')
-    .description('your templates and the public ones')
-    .addOption(new Option('--task <task>', 'only those of this task').choices(TASKS)))
-    .action(async (flags: JsonFlag & { task?: Task }) => {
-      print(flags, await loggedInClient().getAvailableModels(flags.task), (rows) => table(rows, [
+    .description('your templates and the public ones: the latest version of each')
+    .addOption(new Option('--task <task>', 'only those of this task').choices(TASKS))
+    .option('--all-versions', 'every version, not only the latest'))
+    .action(async (flags: JsonFlag & { task?: Task; allVersions?: boolean }) => {
+      print(flags, await loggedInClient().getAvailableModels(flags.task, { allVersions: flags.allVersions }), (rows) => table(rows, [
         { header: 'name', value: (m) => m.name, max: 30 },
+        { header: 'version', value: (m) => m.version },
         { header: 'task', value: (m) => m.task },
         { header: 'class', value: (m) => m.model_class, max: 30 },
         { header: 'access', value: (m) => m.access_right },
@@ -51,9 +54,13 @@ export function registerModels(program: Command): void {
       ]));
     });
 
-  withJson(models.command('get').description("a template's details and knobs").argument('<id>', 'the model id'))
-    .action(async (id: string, flags: JsonFlag) => {
-      print(flags, await loggedInClient().getModel(id), describe);
+  withJson(models
+    .command('get')
+    .description("a template's details and knobs")
+    .argument('<id-or-name>', 'the model id, or its name (yours, else the public one of that name)')
+    .option('--version <version>', 'with a name: this version (default: the latest)', positiveInteger))
+    .action(async (ref: string, flags: JsonFlag & { version?: number }) => {
+      print(flags, await loggedInClient().getModel(ref, flags.version), describe);
     });
 
   withJson(models
@@ -81,7 +88,7 @@ export function registerModels(program: Command): void {
 function describe(m: ModelJson): string {
   const knobs = Object.entries(m.knob_config).map(([name, knob]) => `  ${name}: ${JSON.stringify(knob)}`);
   return `${details([
-    ['id', m.id], ['name', m.name], ['task', m.task], ['class', m.model_class], ['access', m.access_right],
+    ['id', m.id], ['name', m.name], ['version', m.version], ['task', m.task], ['class', m.model_class], ['access', m.access_right],
     ['dependencies', Object.entries(m.dependencies).map(([name, version]) => `${name}@${version}`).join(', ')],
     ['owner', m.user_id], ['created', when(m.datetime_created)],
   ])}\nknobs:\n${knobs.join('\n') || '  none'}`;

@@ -4,7 +4,8 @@ import { Command } from 'commander';
 import { versionOption } from './args.ts';
 import { loggedInClient } from './credentials.ts';
 import { EXIT } from './exit.ts';
-import { print, withJson, type JsonFlag } from './output.ts';
+import type { LabelledPrediction } from '../common/protocols/predict.ts';
+import { print, score, withJson, type JsonFlag } from './output.ts';
 
 interface PredictFlags extends JsonFlag {
   version: number;
@@ -21,10 +22,22 @@ function readQueries(text: string): { batch: boolean; queries: unknown[] } {
     : { batch: false, queries: [value] };
 }
 
+/** The predictor's own batch shape: `predictions`, and for a classification `labels` and `label_probabilities`. */
+function batchJson(answers: LabelledPrediction[]) {
+  const predictions = answers.map((a) => a.prediction);
+  return answers.every((a) => a.label !== undefined)
+    ? { predictions, labels: answers.map((a) => a.label!), label_probabilities: answers.map((a) => a.label_probability!) }
+    : { predictions };
+}
+
+/** `setosa  0.9969` for a classification; a regression's value as it is. */
+const readable = (answer: LabelledPrediction): string =>
+  answer.label === undefined ? JSON.stringify(answer.prediction) : `${answer.label}  ${score(answer.label_probability)}`;
+
 export function registerPredict(program: Command): void {
   withJson(program
     .command('predict')
-    .description("send queries to an app's running inference job over HTTP/2 and print the predictions")
+    .description("send queries to an app's running inference job over HTTP/2 and print each prediction: a class and its probability, or a value (--json: every class's probability too)")
     .argument('<app>', 'the app whose inference job answers')
     .addOption(versionOption('the app version of the inference job'))
     .option('--query <json>', 'one query, or a JSON array of queries (objects or arrays)')
@@ -43,9 +56,8 @@ export function registerPredict(program: Command): void {
       try {
         const host = flags.host ?? (await client.getRunningInferenceJob(app, flags.version)).predictor_host;
         if (!host) command.error(`error: the inference job of ${app} has no predictor yet`, { exitCode: EXIT.FAILED });
-        const predictions = await client.predictBatch(host, parsed.queries);
-        const result = parsed.batch ? { predictions } : { prediction: predictions[0] };
-        print(flags, result, () => predictions.map((p) => JSON.stringify(p)).join('\n'));
+        const answers = await client.predictBatchLabelled(host, parsed.queries);
+        print(flags, parsed.batch ? batchJson(answers) : answers[0]!, () => answers.map(readable).join('\n'));
       } finally {
         client.close();
       }

@@ -1,9 +1,10 @@
-/** `rafiki trials`: a train job's trials, one trial's details, and its logs with metric charts. */
+/** `rafiki trials`: a train job's trials, one trial's details, its logs with metric charts, and its ONNX export. */
+import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { TrialJson, TrialLogsJson } from '../client/index.ts';
 import { positiveInteger, versionOption } from './args.ts';
 import { loggedInClient } from './credentials.ts';
-import { elapsed, knobsSummary, print, score, terminalWidth, when, withJson, type JsonFlag } from './output.ts';
+import { bytes, elapsed, knobsSummary, print, score, terminalWidth, when, withJson, type JsonFlag } from './output.ts';
 import { lineChart } from './plot.ts';
 import { details, table } from './table.ts';
 
@@ -25,10 +26,26 @@ export function registerTrials(program: Command): void {
   withJson(trials.command('get').description("a trial's details: model, status, score, knobs").argument('<id>', 'the trial id'))
     .action(async (id: string, flags: JsonFlag) => {
       print(flags, await loggedInClient().getTrial(id), (t) => `${details([
-        ['id', t.id], ['train job', `${t.app} v${t.app_version}`], ['no', t.no], ['model', `${t.model_name} (${t.model_id})`],
+        ['id', t.id], ['train job', `${t.app} v${t.app_version}`], ['no', t.no], ['model', `${t.model_name} version ${t.model_version} (${t.model_id})`],
         ['status', t.status], ['score', score(t.score)], ['error', t.error], ['started', when(t.datetime_started)],
         ['stopped', when(t.datetime_stopped)], ['duration', elapsed(t.datetime_started, t.datetime_stopped)],
       ])}\nknobs:\n${Object.entries(t.knobs).map(([name, value]) => `  ${name}: ${value}`).join('\n') || '  none'}`);
+    });
+
+  withJson(trials
+    .command('export')
+    .description("download a trial's trained model as ONNX, to serve with onnxruntime or any ONNX runtime")
+    .argument('<id>', 'the trial id')
+    .option('-o, --output <file>', 'write it to this file, or - for standard output (default: <id>.onnx)'))
+    .action(async (id: string, flags: JsonFlag & { output?: string }) => {
+      const onnx = await loggedInClient().downloadTrialOnnx(id);
+      if (flags.output === '-') {
+        process.stdout.write(onnx);
+        return;
+      }
+      const path = flags.output ?? `${id}.onnx`;
+      writeFileSync(path, onnx);
+      print(flags, { id, path, size_bytes: onnx.byteLength }, (r) => `saved trial ${r.id}'s ONNX model (${bytes(r.size_bytes)}) to ${r.path}`);
     });
 
   withJson(trials.command('logs').description("a trial's messages, and its plots drawn as charts").argument('<id>', 'the trial id'))

@@ -14,6 +14,7 @@ import type { CreateInferenceJobRequest, InferenceJobJson, ServingFiguresJson } 
 import type { PredictorJson } from '../admin/schemas/predictors.ts';
 import type { CreateTrainJobRequest, TrainJobEventJson, TrainJobJson, TrialJson, TrialLogsJson, TrialReportJson } from '../admin/schemas/train-jobs.ts';
 import type { TokenJson, UserJson } from '../admin/schemas/users.ts';
+import type { PredictAnswer } from '../common/protocols/predict.ts';
 import { RafikiClientError } from './errors.ts';
 import { serverSentEvents } from './events.ts';
 import { AdminHttp } from './http.ts';
@@ -43,6 +44,7 @@ export interface V2ModelMetadata {
   name: string;
   platform: string;
   inputs: { name: string; datatype: string; shape: number[]; parameters?: { columns?: string[]; categories?: Record<string, string[]> } }[];
+  /** A classifier's `probabilities` (FP32) and `labels` (BYTES), or a regression's `predictions`. */
   outputs: { name: string; datatype: string; shape: number[]; parameters?: { classes?: string[] } }[];
 }
 
@@ -89,13 +91,20 @@ export class AdminApi {
     return this.http.request('DELETE', '/users', { json: { email } });
   }
 
-  /** Your templates and the public ones, optionally of one task. */
-  getAvailableModels(task?: Task): Promise<ModelJson[]> {
-    return this.http.request('GET', '/models/available', { query: { task } });
+  /** Your templates and the public ones, optionally of one task: the latest version of each name, or every version with `allVersions`. */
+  getAvailableModels(task?: Task, { allVersions = false }: { allVersions?: boolean } = {}): Promise<ModelJson[]> {
+    return this.http.request('GET', '/models/available', { query: { task, all_versions: allVersions ? 'true' : undefined } });
   }
 
-  getModel(id: string): Promise<ModelJson> {
-    return this.http.request('GET', `/models/${encodeURIComponent(id)}`);
+  /**
+   * A template by its id, or by its name (yours, else the one public template of that name): its latest version, or `version`.
+   *
+   * @example
+   * const latest = await client.getModel('knn');
+   * const first = await client.getModel('knn', 1);
+   */
+  getModel(idOrName: string, version?: number): Promise<ModelJson> {
+    return this.http.request('GET', `/models/${encodeURIComponent(idOrName)}`, { query: { version } });
   }
 
   /** The template's source file, byte for byte. */
@@ -191,6 +200,17 @@ export class AdminApi {
     return this.http.request('GET', `/trials/${encodeURIComponent(id)}/logs`);
   }
 
+  /**
+   * A trial's trained model as ONNX (with its input spec in the metadata as `rafiki.input`), to serve elsewhere.
+   * A trial whose template exports no ONNX, or that saved no model, is a 404 saying which.
+   *
+   * @example
+   * writeFileSync('iris.onnx', await client.downloadTrialOnnx(best.id));
+   */
+  downloadTrialOnnx(id: string): Promise<Uint8Array> {
+    return this.http.request('GET', `/trials/${encodeURIComponent(id)}/onnx`, { binary: true });
+  }
+
   /** Deploys a STOPPED train job's best trials; the answer's `predictor_host` takes queries. */
   createInferenceJob(app: string, appVersion = -1, budget?: CreateInferenceJobRequest['budget']): Promise<InferenceJobJson> {
     return this.http.request('POST', '/inference_jobs', { json: { app, app_version: appVersion, ...(budget ? { budget } : {}) } });
@@ -212,10 +232,12 @@ export class AdminApi {
     return this.http.request('GET', `/inference_jobs/${encodeURIComponent(app)}/${appVersion}/model`);
   }
 
-  /** One query through the Admin, which asks the job's predictor with this token; for many queries, query the predictor itself. */
-  async predictThroughAdmin(app: string, appVersion: number, query: unknown): Promise<unknown> {
-    const answer = await this.http.request<{ prediction: unknown }>('POST', `/inference_jobs/${encodeURIComponent(app)}/${appVersion}/predict`, { json: { query } });
-    return answer.prediction;
+  /**
+   * One query through the Admin, which asks the job's predictor with this token; for many queries, query the predictor itself.
+   * The answer is the predictor's: the prediction and, for a classification, its label and the label's probability.
+   */
+  predictThroughAdmin(app: string, appVersion: number, query: unknown): Promise<PredictAnswer> {
+    return this.http.request('POST', `/inference_jobs/${encodeURIComponent(app)}/${appVersion}/predict`, { json: { query } });
   }
 
   /** The running job's serving figures since it started (counts and cumulative histograms; two readings give rates). */
@@ -237,10 +259,9 @@ export class AdminApi {
     return this.http.request('GET', `/predictors/${encodeURIComponent(inferenceJobId)}/model`);
   }
 
-  /** One query to a running job by its inference job id, through the Admin. */
-  async predictThroughPredictor(inferenceJobId: string, query: unknown): Promise<unknown> {
-    const answer = await this.http.request<{ prediction: unknown }>('POST', `/predictors/${encodeURIComponent(inferenceJobId)}/predict`, { json: { query } });
-    return answer.prediction;
+  /** One query to a running job by its inference job id, through the Admin: the predictor's answer, with the label of a classification. */
+  predictThroughPredictor(inferenceJobId: string, query: unknown): Promise<PredictAnswer> {
+    return this.http.request('POST', `/predictors/${encodeURIComponent(inferenceJobId)}/predict`, { json: { query } });
   }
 
   stopInferenceJob(app: string, appVersion = -1): Promise<InferenceJobJson> {

@@ -15,6 +15,7 @@ import type { ModelJson } from '../admin/schemas/models.ts';
 import type { Model, ModelClass, Params } from '../model/model.ts';
 import { AdminApi } from './admin-api.ts';
 import { multipartBody } from './multipart.ts';
+import type { LabelledPrediction, PredictionValue } from '../common/protocols/predict.ts';
 import { Predictor, type PredictOptions, type V2InferResponse, type V2Tensor } from './predictor.ts';
 
 export { type ClientOptions, type CreateTrainJobOptions, type CurrentUser } from './admin-api.ts';
@@ -41,7 +42,7 @@ export type CreateDatasetOptions = { name: string; task: Task } & ({ file: Uploa
 export class Client extends AdminApi {
   private readonly predictors = new Map<string, Predictor>();
 
-  /** Uploads a model template; the Admin loads it in a subprocess to check it first. */
+  /** Uploads a model template; the Admin loads it in a subprocess to check it first. Under a name you already have, it is that name's next `version`. */
   createModel(options: CreateModelOptions): Promise<ModelJson> {
     const fields = {
       name: options.name,
@@ -79,12 +80,28 @@ export class Client extends AdminApi {
    * const job = await client.createInferenceJob('iris');
    * const probabilities = await client.predict(job.predictor_host!, { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 });
    */
-  predict(host: string, query: unknown, options?: PredictOptions): Promise<unknown> {
+  predict(host: string, query: unknown, options?: PredictOptions): Promise<PredictionValue> {
     return this.predictor(host).predict(query, options);
   }
 
-  predictBatch(host: string, queries: unknown[], options?: PredictOptions): Promise<unknown[]> {
+  predictBatch(host: string, queries: unknown[], options?: PredictOptions): Promise<PredictionValue[]> {
     return this.predictor(host).predictBatch(queries, options);
+  }
+
+  /**
+   * One query's prediction with, for a classification, the most probable class and its probability.
+   *
+   * @example
+   * const { prediction, label, label_probability } = await client.predictLabelled(job.predictor_host!, [5.1, 3.5, 1.4, 0.2]);
+   * // label 'setosa', label_probability 0.997, prediction [0.997, 0.003, 0.000]
+   */
+  predictLabelled(host: string, query: unknown, options?: PredictOptions): Promise<LabelledPrediction> {
+    return this.predictor(host).predictLabelled(query, options);
+  }
+
+  /** Several queries' predictions with their labels, in order. */
+  predictBatchLabelled(host: string, queries: unknown[], options?: PredictOptions): Promise<LabelledPrediction[]> {
+    return this.predictor(host).predictBatchLabelled(queries, options);
   }
 
   /** The KServe v2 infer call; `model` is the job's app. */

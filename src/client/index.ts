@@ -7,4 +7,5 @@ export type { DatasetJson } from '../admin/schemas/datasets.ts';
 export type { TrainJobEventJson, TrainJobJson, TrialJson, TrialLogsJson, TrialReportJson } from '../admin/schemas/train-jobs.ts';
 export type { InferenceJobJson } from '../admin/schemas/inference-jobs.ts';
 export type { PredictorJson } from '../admin/schemas/predictors.ts';
-export { Predictor, type PredictOptions, type V2InferResponse, type V2Tensor } from './predictor.ts';
+export { Predictor, type PredictOptions, type V2InferResponse, type V2Output, type V2Tensor } from './predictor.ts';
+export type { LabelledPrediction, PredictAnswer, PredictBatchAnswer, PredictionValue } from '../common/protocols/predict.ts';

@@ -4,10 +4,16 @@
  * the KServe v2 infer call.
  */
 import http2 from 'node:http2';
+import type { LabelledPrediction, PredictAnswer, PredictBatchAnswer, PredictionValue } from '../common/protocols/predict.ts';
 import { RafikiClientError } from './errors.ts';
 
-export interface V2Tensor { name: string; shape: number[]; datatype: string; data: number[] }
-export interface V2InferResponse { model_name: string; model_version?: string; id?: string; outputs: V2Tensor[] }
+/** An input tensor: numbers, or for a tabular model's features, BYTES text (null for a missing value). */
+export interface V2Tensor { name: string; shape: number[]; datatype: string; data: (number | string | null)[] }
+/** An output tensor: a classifier's `probabilities` and a regression's `predictions` (FP32), or a classifier's `labels` (BYTES). */
+export type V2Output =
+  | { name: string; shape: number[]; datatype: 'FP32'; data: number[] }
+  | { name: string; shape: number[]; datatype: 'BYTES'; data: string[] };
+export interface V2InferResponse { model_name: string; model_version?: string; id?: string; parameters?: { partial?: boolean }; outputs: V2Output[] }
 
 export interface PredictOptions {
   /** Answer with what has arrived after this many milliseconds (the job's default otherwise). */
@@ -66,15 +72,29 @@ export class Predictor {
   }
 
   /** One query's prediction: probabilities per class, or a number. */
-  async predict(query: unknown, options: PredictOptions = {}): Promise<unknown> {
-    const answer = await this.request<{ prediction: unknown }>('POST', '/predict', { query, ...(options.deadlineMs ? { deadline_ms: options.deadlineMs } : {}) });
-    return answer.prediction;
+  async predict(query: unknown, options: PredictOptions = {}): Promise<PredictionValue> {
+    return (await this.predictLabelled(query, options)).prediction;
   }
 
   /** Several queries' predictions, in order. */
-  async predictBatch(queries: unknown[], options: PredictOptions = {}): Promise<unknown[]> {
-    const answer = await this.request<{ predictions: unknown[] }>('POST', '/predict', { queries, ...(options.deadlineMs ? { deadline_ms: options.deadlineMs } : {}) });
-    return answer.predictions;
+  async predictBatch(queries: unknown[], options: PredictOptions = {}): Promise<PredictionValue[]> {
+    return (await this.request<PredictBatchAnswer>('POST', '/predict', this.body({ queries }, options))).predictions;
+  }
+
+  /** One query's prediction with, for a classification, its most probable class and that class's probability. */
+  async predictLabelled(query: unknown, options: PredictOptions = {}): Promise<LabelledPrediction> {
+    const { prediction, label, label_probability } = await this.request<PredictAnswer>('POST', '/predict', this.body({ query }, options));
+    return label === undefined ? { prediction } : { prediction, label, label_probability };
+  }
+
+  /** Several queries' predictions with their labels, in order. */
+  async predictBatchLabelled(queries: unknown[], options: PredictOptions = {}): Promise<LabelledPrediction[]> {
+    const { predictions, labels, label_probabilities } = await this.request<PredictBatchAnswer>('POST', '/predict', this.body({ queries }, options));
+    return predictions.map((prediction, i) => (labels ? { prediction, label: labels[i]!, label_probability: label_probabilities![i]! } : { prediction }));
+  }
+
+  private body(payload: { query: unknown } | { queries: unknown[] }, options: PredictOptions) {
+    return { ...payload, ...(options.deadlineMs ? { deadline_ms: options.deadlineMs } : {}) };
   }
 
   /** The KServe v2 / Open Inference Protocol infer call; `model` is the job's app. */

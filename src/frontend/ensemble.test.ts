@@ -28,3 +28,10 @@ test('one answer is the answer, whichever trial gave it', () => {
   const aligned = ensemble('TABULAR_CLASSIFICATION', [{ classes: ['b', 'a'] }, { classes: ['a', 'b'] }]);
   expect(aligned.combine([[0.3, 0.7], null])).toEqual([0.7, 0.3]);
 });
+
+test('a prediction is labelled with its most probable class, the first on a tie; regression has no label', () => {
+  const e = ensemble('TABULAR_CLASSIFICATION', [{ classes: ['b', 'a', 'c'] }]);
+  expect(e.label([0.2, 0.5, 0.3])).toEqual({ label: 'a', probability: 0.5 });
+  expect(e.label([0.4, 0.2, 0.4])).toEqual({ label: 'b', probability: 0.4 });
+  expect(ensemble('TABULAR_REGRESSION', [{ classes: [] }]).label(3.5)).toBeNull();
+});

@@ -15,6 +15,7 @@ export type Prediction = number[] | number;
  * e.classes;                                   // ['a', 'b', 'c']
  * e.combine([[0.2, 0.8], null]);               // [0.2, 0.8, 0]
  * e.combine([[0.2, 0.8], [0.5, 0.5]]);         // [0.1, 0.65, 0.25]
+ * e.label([0.1, 0.65, 0.25]);                  // { label: 'b', probability: 0.65 }
  */
 export function ensemble(task: Task, trials: { classes: string[] }[]) {
   const regression = task === 'TABULAR_REGRESSION';
@@ -39,6 +40,13 @@ export function ensemble(task: Task, trials: { classes: string[] }[]) {
         });
       });
       return sum.map((v) => v / present.length);
+    },
+    /** The most probable class of a combined prediction (the first of them on a tie), or null for regression. */
+    label(prediction: Prediction): { label: string; probability: number } | null {
+      if (regression || typeof prediction === 'number') return null;
+      let best = 0;
+      for (let k = 1; k < prediction.length; k++) if (prediction[k]! > prediction[best]!) best = k;
+      return { label: classes[best]!, probability: prediction[best]! };
     },
   };
 }

@@ -37,18 +37,23 @@ test('inference create, status, list; predict one query, a batch from stdin and 
   expect(one.code).toBe(0);
   expect(one.json.prediction).toHaveLength(3);
   expect(one.json.prediction.indexOf(Math.max(...one.json.prediction))).toBe(0);
+  expect([one.json.label, one.json.label_probability]).toEqual(['setosa', Math.max(...one.json.prediction)]);
 
   const child = Bun.spawn([join(import.meta.dir, '../../bin/rafiki'), 'predict', 'iris'], { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', env: { ...process.env, RAFIKI_CONFIG_DIR: rafiki.dir } });
   child.stdin.write('[[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]]');
   await child.stdin.end();
   const [stdout, code] = await Promise.all([new Response(child.stdout).text(), child.exited]);
   expect(code).toBe(0);
-  expect(stdout.trim().split('\n').map((line) => JSON.parse(line)).map((p: number[]) => p.indexOf(Math.max(...p)))).toEqual([0, 2]);
+  const lines = stdout.trim().split('\n').map((line) => line.split(/\s+/));
+  expect(lines.map(([label]) => label)).toEqual(['setosa', 'virginica']);
+  lines.forEach(([, probability]) => expect(probability).toMatch(/^(0\.\d{4}|1\.0000)$/));
 
   const file = join(rafiki.dir, 'queries.json');
   writeFileSync(file, JSON.stringify([{ sepal_length: 6.7, sepal_width: 3.0, petal_length: 5.2, petal_width: 2.3 }]));
   const fromFile = await rafiki.run(['predict', 'iris', '--file', file, '--json']);
   expect(fromFile.json.predictions).toHaveLength(1);
+  expect(fromFile.json.labels).toEqual(['virginica']);
+  expect(fromFile.json.label_probabilities).toEqual([Math.max(...fromFile.json.predictions[0])]);
 
   const stopped = await rafiki.run(['inference', 'stop', 'iris', '--json']);
   expect([stopped.code, stopped.json.status]).toEqual([0, 'STOPPED']);

@@ -46,7 +46,7 @@ describe('rafiki models', () => {
     ]);
     expect(list.json).toEqual([upload.json]);
     expect(filtered.json).toEqual([]);
-    expect(text.stdout).toMatch(/^NAME +TASK +CLASS +ACCESS +CREATED +ID\ntiny +TABULAR_CLASSIFICATION +TinyCentroid +PUBLIC /);
+    expect(text.stdout).toMatch(/^NAME +VERSION +TASK +CLASS +ACCESS +CREATED +ID\ntiny +1 +TABULAR_CLASSIFICATION +TinyCentroid +PUBLIC /);
     expect(get.stdout).toContain('class:         TinyCentroid');
     expect(get.stdout).toContain('  metric: {"type":"categorical","values":["euclidean","manhattan"]}');
 
@@ -63,6 +63,28 @@ describe('rafiki models', () => {
     expect(gone.code).toBe(1);
   });
 
+  test('upload under the same name: its next version; list the latest or every version; get by name and version', async () => {
+    const uploadAs = (name: string) => rafiki.run(['models', 'upload', TINY, '--name', name, '--task', TASK, '--class', 'TinyCentroid']);
+    expect((await uploadAs('versioned')).stdout).toMatch(/^uploaded model versioned version 1 \(PRIVATE, knobs: /);
+    const second = await uploadAs('versioned');
+    expect([second.code, second.stdout.split('\n')[0]]).toEqual([0, 'uploaded model versioned version 2 (PRIVATE, knobs: metric, shrink, temperature)']);
+    const [latest, all, allText, byName, byVersion] = await Promise.all([
+      rafiki.run(['models', 'list', '--json']),
+      rafiki.run(['models', 'list', '--all-versions', '--json']),
+      rafiki.run(['models', 'list', '--all-versions']),
+      rafiki.run(['models', 'get', 'versioned', '--json']),
+      rafiki.run(['models', 'get', 'versioned', '--version', '1']),
+    ]);
+    const versions = (run: typeof latest) => run.json.filter((m: { name: string }) => m.name === 'versioned').map((m: { version: number }) => m.version);
+    expect([versions(latest), versions(all)]).toEqual([[2], [1, 2]]);
+    expect(allText.stdout).toMatch(/^versioned +1 +TABULAR_CLASSIFICATION/m);
+    expect(allText.stdout).toMatch(/^versioned +2 +TABULAR_CLASSIFICATION/m);
+    expect(byName.json.version).toBe(2);
+    expect(byVersion.stdout).toMatch(/^version: +1$/m);
+    const badVersion = await rafiki.run(['models', 'get', 'versioned', '--version', '0']);
+    expect([badVersion.code, badVersion.stderr]).toEqual([2, expect.stringContaining('expected a positive integer, got 0')]);
+  });
+
   test("a template the Admin rejects: exit 1 with the Admin's reason; bad arguments: exit 2", async () => {
     const rejected = await rafiki.run(['models', 'upload', TINY, '--name', 'nope', '--task', TASK, '--class', 'NoSuchClass']);
     expect(rejected.stderr).toContain('NoSuchClass');
@@ -72,7 +94,7 @@ describe('rafiki models', () => {
       [['models', 'upload', TINY, '--name', 'x', '--task', TASK, '--class', 'X', '--dependencies', '[1]'], 'expected a JSON object of package name → version string, got [1]'],
       [['models', 'upload', TINY, '--name', 'x', '--task', 'TEXT', '--class', 'X'], "argument 'TEXT' is invalid. Allowed choices are TABULAR_CLASSIFICATION"],
       [['models', 'upload', TINY, '--name', 'x', '--task', TASK], "required option '--class <class>' not specified"],
-      [['models', 'get'], "missing required argument 'id'"],
+      [['models', 'get'], "missing required argument 'id-or-name'"],
     ]);
   });
 });

@@ -1,11 +1,14 @@
 /** `rafiki train` and `rafiki trials`: real train jobs of a tiny template on iris, driven from subprocesses. */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SUPERADMIN, startTestAdmin, type TestAdmin } from '../support/admin.ts';
+import { bytes } from '../../src/cli/output.ts';
 import { bundleTemplate } from '../support/services.ts';
-import { cli, IRIS, TASK, TINY, type Cli } from './support.ts';
+import { cli, IRIS, ROOT, TASK, TINY, type Cli } from './support.ts';
+
+const SOFTMAX = join(ROOT, 'models/softmax_regression.ts');
 
 setDefaultTimeout(120_000);
 
@@ -30,7 +33,7 @@ export class Fails extends TinyCentroid {
 let t: TestAdmin;
 let rafiki: Cli;
 const scratch = mkdtempSync(join(tmpdir(), 'rafiki-cli-train-'));
-const ids = { dataset: '', plotted: '', fails: '' };
+const ids = { dataset: '', plotted: '', fails: '', softmax: '' };
 
 beforeAll(async () => {
   t = await startTestAdmin('embedded');
@@ -41,6 +44,7 @@ beforeAll(async () => {
   ids.dataset = (await t.superadmin.createDataset({ name: 'iris', task: TASK, file: IRIS })).id;
   ids.plotted = (await t.superadmin.createModel({ name: 'plotted', task: TASK, file, modelClass: 'PlottedCentroid' })).id;
   ids.fails = (await t.superadmin.createModel({ name: 'fails', task: TASK, file, modelClass: 'Fails' })).id;
+  ids.softmax = (await t.superadmin.createModel({ name: 'softmax', task: TASK, file: await bundleTemplate(SOFTMAX), modelClass: 'SoftmaxRegression' })).id;
   expect((await rafiki.run(['login', '--admin', t.admin.url, '--email', SUPERADMIN.email, '--password', SUPERADMIN.password])).code).toBe(0);
 });
 afterAll(async () => {
@@ -123,6 +127,27 @@ describe('rafiki train and trials', () => {
     expect(watch.stderr).toContain('rafiki: train job broken v1 ERRORED: 5 trials failed in a row; the last: this template always fails');
     expect(watch.stdout).toMatch(/^ +1 +fails +ERRORED +- /m);
     expect(watch.code).toBe(1);
+  });
+
+  test("trials export saves a trial's ONNX model; a template without ONNX exits 1 with the reason", async () => {
+    expect((await create('exported', `${ids.softmax},${ids.plotted}`, '--trials', '1')).code).toBe(0);
+    expect((await rafiki.run(['train', 'watch', 'exported', '--interval', '100'])).code).toBe(0);
+    const trials = (await rafiki.run(['trials', 'list', 'exported', '--json'])).json as { id: string; status: string; model_name: string }[];
+    const trial = trials.find((x) => x.model_name === 'softmax');
+    expect(trial!.status).toBe('COMPLETED');
+    const path = join(scratch, 'exported.onnx');
+    const saved = await rafiki.run(['trials', 'export', trial!.id, '-o', path, '--json']);
+    expect(saved.code).toBe(0);
+    const onnx = await t.superadmin.downloadTrialOnnx(trial!.id);
+    expect(saved.json).toEqual({ id: trial!.id, path, size_bytes: onnx.byteLength });
+    expect(Buffer.from(onnx).equals(readFileSync(path))).toBe(true);
+    const text = await rafiki.run(['trials', 'export', trial!.id, '-o', path]);
+    expect(text.stdout).toBe(`saved trial ${trial!.id}'s ONNX model (${bytes(onnx.byteLength)}) to ${path}\n`);
+
+    const plotted = trials.find((x) => x.model_name === 'plotted');
+    const none = await rafiki.run(['trials', 'export', plotted!.id, '-o', join(scratch, 'none.onnx')]);
+    expect([none.code, none.stderr]).toEqual([1, expect.stringContaining('has no ONNX model: its template plotted does not export one')]);
+    expect(existsSync(join(scratch, 'none.onnx'))).toBe(false);
   });
 
   test('stop ends a job with no trial limit', async () => {

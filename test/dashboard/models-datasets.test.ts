@@ -107,6 +107,8 @@ describe.skipIf(browserProblem() !== null)('the templates and datasets pages', (
       ['temperature', 'float', '0.1 – 10', 'log'],
     ]);
     await page.getByRole('table', { name: 'Available model templates' }).getByRole('link', { name: 'centroid' }).waitFor();
+    const centroidRow = page.getByRole('table', { name: 'Available model templates' }).getByRole('row').filter({ hasText: 'TinyCentroid' });
+    expect((await centroidRow.getByRole('cell').allInnerTexts()).slice(0, 2).map((cell) => cell.trim())).toEqual(['centroid', '1']);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'models');
 

@@ -35,7 +35,10 @@ describe('health and metadata', () => {
     expect(body).toMatchObject({
       name: 'iris', versions: ['3'],
       inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 4], parameters: { columns: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'] } }],
-      outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [-1, 3], parameters: { classes: softmax.trial.classes } }],
+      outputs: [
+        { name: 'probabilities', datatype: 'FP32', shape: [-1, 3], parameters: { classes: softmax.trial.classes } },
+        { name: 'labels', datatype: 'BYTES', shape: [-1], parameters: { classes: softmax.trial.classes } },
+      ],
     });
     expect(await get(iris.port, '/v2/models/iris/versions/3/ready')).toMatchObject({ status: 200, body: { name: 'iris', ready: true } });
   });
@@ -58,9 +61,27 @@ describe('infer', () => {
       expect(body.outputs[0]).toMatchObject({ name: 'probabilities', shape: [2, 3], datatype: 'FP32' });
       const expected = (await softmax.predict(rows) as number[][]).flat();
       (body.outputs[0].data as number[]).forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThan(1e-4));
+      expect(body.outputs[1]).toEqual({ name: 'labels', shape: [2], datatype: 'BYTES', data: ['setosa', 'virginica'] });
     } finally {
       client.close();
     }
+  });
+
+  test('a request\'s outputs pick among probabilities and labels; an unknown one is a 400 naming the outputs', async () => {
+    const inputs = [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2] }];
+    const labels = await post(iris.port, '/v2/models/iris/infer', { inputs, outputs: [{ name: 'labels' }] });
+    expect(labels.body.outputs).toEqual([{ name: 'labels', shape: [1], datatype: 'BYTES', data: ['setosa'] }]);
+    const unknown = await post(iris.port, '/v2/models/iris/infer', { inputs, outputs: [{ name: 'labels' }, { name: 'scores' }] });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toBe('outputs[1].name is "scores"; this model\'s outputs are probabilities, labels');
+  });
+
+  test('numeric Rafiki queries (the fast path) are labelled too', async () => {
+    const { body } = await post(iris.port, '/predict', { queries: [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]] });
+    expect(body.labels).toEqual(['setosa', 'virginica']);
+    expect(body.label_probabilities).toEqual(body.predictions.map((p: number[]) => Math.max(...p)));
+    const one = await post(iris.port, '/predict', { query: [6.7, 3.0, 5.2, 2.3] });
+    expect([one.body.label, one.body.label_probability]).toEqual(['virginica', Math.max(...one.body.prediction)]);
   });
 
   test('images as UINT8 [N, H, W] and FP32 [N, H, W, 1] give the same answer', async () => {

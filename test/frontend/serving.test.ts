@@ -43,6 +43,18 @@ describe('an ensemble of an ONNX trial and a template trial', () => {
     expectClose([one.body.prediction], await ensembleOf([IRIS_QUERIES[1]]));
   });
 
+  test('a classification names the most probable class and its probability beside the probabilities', async () => {
+    const classes = softmax.trial.classes;
+    const top = (p: number[]) => ({ label: classes[p.indexOf(Math.max(...p))], probability: Math.max(...p) });
+    const { body } = await post(frontend.port, '/predict', { queries: IRIS_QUERIES });
+    expect(body.labels).toEqual(body.predictions.map((p: number[]) => top(p).label));
+    expect(body.label_probabilities).toEqual(body.predictions.map((p: number[]) => top(p).probability));
+    expect(new Set(body.labels).size).toBeGreaterThan(1);
+    const one = await post(frontend.port, '/predict', { query: IRIS_QUERIES[2] });
+    expect(Object.keys(one.body)).toEqual(['prediction', 'label', 'label_probability']);
+    expect({ label: one.body.label, probability: one.body.label_probability }).toEqual(top(one.body.prediction));
+  });
+
   test('h2c with prior knowledge, many concurrent streams on one connection', async () => {
     const client = h2Client(`http://127.0.0.1:${frontend.port}`);
     try {
@@ -112,6 +124,11 @@ test('regression: values of the trials averaged', async () => {
     expect(status).toBe(200);
     const [[pa], [pb]] = await Promise.all([a.predict([query]), b.predict([query])]) as [number[], number[]];
     expect(body.prediction).toBeCloseTo((pa! + pb!) / 2, 2);
+    expect(Object.keys(body)).toEqual(['prediction']);
+    const batch = await post(served.port, '/predict', { queries: [query, query] });
+    expect(Object.keys(batch.body)).toEqual(['predictions']);
+    const v2 = await post(served.port, '/v2/models/app/infer', { inputs: [{ name: 'x', shape: [1, 10], datatype: 'FP32', data: Object.values(query) }] });
+    expect(v2.body.outputs.map((o: { name: string }) => o.name)).toEqual(['predictions']);
   } finally {
     await served.stop();
   }

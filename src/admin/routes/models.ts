@@ -1,12 +1,12 @@
 /** /models: template uploads checked in a subprocess, listing, download and deletion. */
 import { Elysia, t } from 'elysia';
 import { DEVELOPER_TYPES, MODEL_DEVELOPER_TYPES } from '../../common/domain.ts';
-import { badRequest, conflict, RafikiError } from '../../common/errors.ts';
+import { badRequest, conflict, notFound, RafikiError } from '../../common/errors.ts';
 import { assertOwner, visibleModelOr404 } from '../access.ts';
 import { checkLimits } from '../services/limits.ts';
-import { guard } from '../auth/guard.ts';
+import { guard, type Caller } from '../auth/guard.ts';
 import type { AdminDeps } from '../context.ts';
-import { CreateModelForm, ModelResponse, ModelsQuery } from '../schemas/models.ts';
+import { CreateModelForm, ModelRefParams, ModelResponse, ModelsQuery, ModelVersionQuery } from '../schemas/models.ts';
 import { checkTemplate } from '../services/checker.ts';
 import { checkDependencies, TemplateFiles } from '../services/template-files.ts';
 import type { ModelRecord } from '../store/models.ts';
@@ -20,6 +20,7 @@ export const modelJson = (model: ModelRecord) => ({
   id: model.id,
   user_id: model.userId,
   name: model.name,
+  version: model.version,
   task: model.task,
   model_class: model.modelClass,
   dependencies: model.dependencies,
@@ -49,6 +50,26 @@ function parseDependencies(raw: string | undefined) {
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A template by its id, or by its name: the caller's own template of that name,
+ * else the one public template of that name; its latest version, or `version`.
+ */
+async function modelByRef(deps: AdminDeps, caller: Caller, ref: string, version: number | undefined): Promise<ModelRecord> {
+  if (UUID.test(ref)) {
+    if (version !== undefined) throw badRequest(`version: ${ref} is a model id, which names one version already; give a model name with a version`);
+    return visibleModelOr404(caller, await deps.store.models.byId(ref), ref);
+  }
+  const what = `model ${ref}${version === undefined ? '' : ` version ${version}`}`;
+  const own = await deps.store.models.byOwnerAndName(caller.id, ref, version);
+  if (own) return own;
+  const shared = await deps.store.models.publicByName(ref, version);
+  if (shared.length > 1) throw conflict(`${shared.length} users have a public ${what}; ask for it by its id`);
+  if (!shared[0]) throw notFound(`${what} not found among your models and the public ones`);
+  return shared[0];
+}
+
 export const modelRoutes = (deps: AdminDeps) =>
   new Elysia()
     .use(guard(deps))
@@ -61,7 +82,10 @@ export const modelRoutes = (deps: AdminDeps) =>
       const code = files.model_file_bytes;
       if (!code || code.byteLength === 0) throw badRequest("form: 'model_file_bytes' is required (the template's source file)");
       const dependencies = parseDependencies(form.dependencies);
-      if (await deps.store.models.byOwnerAndName(caller.id, form.name)) throw conflict(`you already have a model named ${form.name}`);
+      const previous = await deps.store.models.byOwnerAndName(caller.id, form.name);
+      if (previous && previous.task !== form.task) {
+        throw badRequest(`task: your model ${form.name} is for ${previous.task}, so its next version must be too, not ${form.task}; or upload it under another name`);
+      }
       const folder = await deps.templates.prepare(dependencies);
       const path = deps.templates.write(folder, code);
       const checked = await checkTemplate(deps.services, {
@@ -72,7 +96,7 @@ export const modelRoutes = (deps: AdminDeps) =>
         if (error instanceof RafikiError && error.status === 400) throw badRequest(`model_file_bytes: ${error.message}`);
         throw error;
       });
-      const model = await deps.store.models.create({
+      const record = {
         userId: caller.id,
         name: form.name,
         task: form.task,
@@ -81,28 +105,36 @@ export const modelRoutes = (deps: AdminDeps) =>
         accessRight: form.access_right ?? 'PRIVATE',
         knobConfig: checked.knobConfig,
         code,
-      });
-      if (!model) throw conflict(`you already have a model named ${form.name}`);
-      return modelJson(model);
+      };
+      // Two uploads of one name at once both read the same latest version; the one that lost takes the next.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const model = await deps.store.models.create(record);
+        if (model) return modelJson(model);
+      }
+      throw conflict(`other uploads of ${form.name} kept taking its next version; try again`);
     }, {
       roles: MODEL_DEVELOPER_TYPES,
       response: { 200: ModelResponse },
       detail: {
-        summary: 'Upload a model template (multipart: model_file_bytes, name, task, model_class, dependencies, access_right)',
+        summary: 'Upload a model template (multipart: model_file_bytes, name, task, model_class, dependencies, access_right); under a name you already have, it is that name\'s next version',
         tags: ['models'],
       },
     })
-    .get('/models/available', async ({ query, caller }) => (await deps.store.models.available(caller.id, query.task)).map(modelJson), {
+    .get('/models/available', async ({ query, caller }) => {
+      const models = await deps.store.models.available(caller.id, { task: query.task, allVersions: query.all_versions === 'true' });
+      return models.map(modelJson);
+    }, {
       roles: DEVELOPER_TYPES,
       query: ModelsQuery,
       response: { 200: t.Array(ModelResponse) },
-      detail: { summary: 'Your templates and the public ones', tags: ['models'] },
+      detail: { summary: 'Your templates and the public ones: the latest version of each, or every version with all_versions=true', tags: ['models'] },
     })
-    .get('/models/:id', async ({ params, caller }) => modelJson(visibleModelOr404(caller, await deps.store.models.byId(params.id), params.id)), {
+    .get('/models/:id', async ({ params, query, caller }) => modelJson(await modelByRef(deps, caller, params.id, query.version)), {
       roles: DEVELOPER_TYPES,
-      params: t.Object({ id: t.String({ format: 'uuid', expected: 'a model id' }) }),
+      params: ModelRefParams,
+      query: ModelVersionQuery,
       response: { 200: ModelResponse },
-      detail: { summary: 'A template', tags: ['models'] },
+      detail: { summary: 'A template by id, or by name: its latest version, or ?version=N', tags: ['models'] },
     })
     .get('/models/:id/model_file', async ({ params, caller }) => {
       visibleModelOr404(caller, await deps.store.models.byId(params.id), params.id);

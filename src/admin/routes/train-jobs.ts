@@ -1,4 +1,4 @@
-/** /train_jobs and /trials: start, follow and stop train jobs; their trials, logs and parameters. */
+/** /train_jobs and /trials: start, follow and stop train jobs; their trials, logs, parameters and ONNX exports. */
 import { Elysia, t } from 'elysia';
 import { DEVELOPER_TYPES, TRAIN_BUDGET_DEFAULTS } from '../../common/domain.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../common/errors.ts';
@@ -41,6 +41,7 @@ export function trialJson(trial: TrialRecord, job: Pick<TrainJobRecord, 'app' | 
     app_version: job.appVersion,
     model_id: trial.modelId,
     model_name: trial.modelName,
+    model_version: trial.modelVersion,
     knobs: trial.knobs,
     status: trial.status,
     score: trial.score,
@@ -89,15 +90,20 @@ export const trainJobRoutes = (deps: AdminDeps) => {
   };
   const withSubJobs = async (job: TrainJobRecord) => ({
     ...trainJobJson(job),
-    sub_train_jobs: await Promise.all((await deps.store.trainJobs.subJobs(job.id)).map(async (sub) => ({
-      id: sub.id,
-      model_id: sub.modelId,
-      model_name: (await deps.store.models.byId(sub.modelId))?.name ?? sub.modelId,
-      status: sub.status,
-      error: sub.error,
-      trials: (await deps.store.trials.ofSubJob(sub.id)).length,
-      workers: (await deps.store.services.ofSubJob(sub.id)).map((s) => ({ service_id: s.id, status: s.status, pid: s.pid, error: s.error })),
-    }))),
+    sub_train_jobs: await Promise.all((await deps.store.trainJobs.subJobs(job.id)).map(async (sub) => {
+      // A template a job uses cannot be deleted (its sub-jobs reference it), so it is there.
+      const model = (await deps.store.models.byId(sub.modelId))!;
+      return {
+        id: sub.id,
+        model_id: sub.modelId,
+        model_name: model.name,
+        model_version: model.version,
+        status: sub.status,
+        error: sub.error,
+        trials: (await deps.store.trials.ofSubJob(sub.id)).length,
+        workers: (await deps.store.services.ofSubJob(sub.id)).map((s) => ({ service_id: s.id, status: s.status, pid: s.pid, error: s.error })),
+      };
+    })),
   });
   const trialOf = async (caller: Caller, id: string) => {
     const trial = await deps.store.trials.byId(id);
@@ -172,5 +178,14 @@ export const trainJobRoutes = (deps: AdminDeps) => {
       const saved = await deps.store.trials.parameters(trial.id);
       if (!saved) throw notFound(`trial ${trial.id} has no saved parameters (it is ${trial.status})`);
       return new Response(saved.params as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream' } });
-    }, { roles: DEVELOPER_TYPES, params: TrialId, detail: { summary: "A trial's parameters, in the SDK's binary format", tags: ['trials'] } });
+    }, { roles: DEVELOPER_TYPES, params: TrialId, detail: { summary: "A trial's parameters, in the SDK's binary format", tags: ['trials'] } })
+    .get('/trials/:id/onnx', async ({ params, caller }) => {
+      const { trial } = await trialOf(caller, params.id);
+      const saved = await deps.store.trials.parameters(trial.id);
+      if (!saved) throw notFound(`trial ${trial.id} has no ONNX model: it is ${trial.status} and saved no model (only a COMPLETED trial, or one stopped early, has one)`);
+      if (!saved.onnx) throw notFound(`trial ${trial.id} has no ONNX model: its template ${trial.modelName} does not export one (it has no toOnnx; its own predict serves it)`);
+      return new Response(saved.onnx as Uint8Array<ArrayBuffer>, {
+        headers: { 'content-type': 'application/octet-stream', 'content-disposition': `attachment; filename="${trial.id}.onnx"` },
+      });
+    }, { roles: DEVELOPER_TYPES, params: TrialId, detail: { summary: "A trial's trained model as ONNX, as its inference workers serve it; 404 with the reason when it has none", tags: ['trials'] } });
 };

@@ -1,7 +1,8 @@
 /** Wire schemas of /models (Rafiki 0.2.0's multipart fields and answers). */
 import { t, type Static } from 'elysia';
 import { ACCESS_RIGHTS, TASKS } from '../../common/domain.ts';
-import { oneOf } from './common.ts';
+import { integer } from '../../common/integer-schema.ts';
+import { INT32_MAX, oneOf } from './common.ts';
 
 export const CreateModelForm = t.Object({
   name: t.String({ minLength: 1, maxLength: 200 }),
@@ -17,6 +18,8 @@ export const ModelResponse = t.Object({
   id: t.String(),
   user_id: t.String(),
   name: t.String(),
+  /** 1, 2, …: the owner's uploads under this name, in order. */
+  version: t.Integer({ minimum: 1 }),
   task: oneOf(TASKS),
   model_class: t.String(),
   dependencies: t.Record(t.String(), t.String()),
@@ -25,6 +28,15 @@ export const ModelResponse = t.Object({
   datetime_created: t.String(),
 });
 
-export const ModelsQuery = t.Object({ task: t.Optional(oneOf(TASKS)) }, { additionalProperties: false });
+export const ModelsQuery = t.Object({
+  task: t.Optional(oneOf(TASKS)),
+  all_versions: t.Optional(oneOf(['true', 'false'] as const)),
+}, { additionalProperties: false });
+
+/** A model's id, or its name (the caller's own template of that name, else the one public template of it). */
+export const ModelRefParams = t.Object({ id: t.String({ minLength: 1, maxLength: 200, expected: 'a model id or name' }) });
+export const ModelVersionQuery = t.Object({
+  version: t.Optional(integer({ minimum: 1, maximum: INT32_MAX, expected: 'a version number (1, 2, …), with a model name' })),
+}, { additionalProperties: false });
 
 export type ModelJson = Static<typeof ModelResponse>;

@@ -28,6 +28,8 @@ const SubJob = t.Object({
   id: t.String(),
   model_id: t.String(),
   model_name: t.String(),
+  /** The version of the template this sub-job tunes: the one its model_id named when the job started. */
+  model_version: t.Number(),
   status: oneOf(JOB_STATUSES),
   error: t.Union([t.String(), t.Null()]),
   trials: t.Number(),
@@ -58,6 +60,7 @@ export const TrialResponse = t.Object({
   app_version: t.Number(),
   model_id: t.String(),
   model_name: t.String(),
+  model_version: t.Number(),
   knobs: t.Record(t.String(), t.Union([t.Number(), t.String(), t.Boolean()])),
   status: oneOf(TRIAL_STATUSES),
   score: t.Union([t.Number(), t.Null()]),

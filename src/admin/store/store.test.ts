@@ -43,6 +43,28 @@ for (const backendName of backendNames) {
       expect(await store.healthy()).toBe(true);
     });
 
+    test("an owner's uploads under one name are its versions; lists pick the latest visible one of each", async () => {
+      const owner = (await store.users.create({ email: 'versions@x', passwordHash: 'h', userType: 'MODEL_DEVELOPER' }))!;
+      const other = (await store.users.create({ email: 'versions-other@x', passwordHash: 'h', userType: 'MODEL_DEVELOPER' }))!;
+      const upload = (userId: string, name: string, accessRight: 'PUBLIC' | 'PRIVATE') => store.models.create({
+        userId, name, task: 'TABULAR_REGRESSION', modelClass: 'M', dependencies: {}, accessRight, knobConfig: {}, code: new Uint8Array([1]),
+      });
+      const v1 = (await upload(owner.id, 'knn', 'PUBLIC'))!;
+      const v2 = (await upload(owner.id, 'knn', 'PRIVATE'))!;
+      const theirs = (await upload(other.id, 'knn', 'PUBLIC'))!;
+      expect([v1.version, v2.version, theirs.version]).toEqual([1, 2, 1]);
+      expect((await store.models.byOwnerAndName(owner.id, 'knn'))!.id).toBe(v2.id);
+      expect((await store.models.byOwnerAndName(owner.id, 'knn', 1))!.id).toBe(v1.id);
+      expect(await store.models.byOwnerAndName(owner.id, 'knn', 3)).toBeNull();
+      const ids = (models: { id: string }[]) => models.map((m) => m.id).filter((id) => [v1.id, v2.id, theirs.id].includes(id)).sort();
+      expect(ids(await store.models.available(owner.id, { task: 'TABULAR_REGRESSION' }))).toEqual([v2.id, theirs.id].sort());
+      expect(ids(await store.models.available(owner.id, { allVersions: true }))).toEqual([v1.id, v2.id, theirs.id].sort());
+      // The other owner sees only the public first version of the owner's knn.
+      expect(ids(await store.models.available(other.id))).toEqual([v1.id, theirs.id].sort());
+      expect(ids(await store.models.publicByName('knn'))).toEqual([v1.id, theirs.id].sort());
+      expect(ids(await store.models.publicByName('knn', 2))).toEqual([]);
+    });
+
     test('check constraints accept exactly the domain vocabularies', async () => {
       const sql = store.db.sql;
       const [user] = await sql<{ id: string }[]>`insert into users (email, password_hash, user_type) values ('v@x', 'h', 'ADMIN') returning id`;

@@ -11,6 +11,8 @@ export interface TrialRecord {
   no: number;
   modelId: string;
   modelName: string;
+  /** The version of its template it was trained with. */
+  modelVersion: number;
   knobs: Knobs;
   status: TrialStatus;
   score: number | null;
@@ -33,7 +35,7 @@ export interface TrialReport {
 }
 
 interface TrialRow {
-  id: string; sub_train_job_id: string; train_job_id: string; no: number; model_id: string; model_name: string;
+  id: string; sub_train_job_id: string; train_job_id: string; no: number; model_id: string; model_name: string; model_version: number;
   knobs: Knobs; status: TrialStatus; score: number | null; error: string | null; worker_id: string | null;
   started_at: Date; stopped_at: Date | null; updated_at: Date;
 }
@@ -42,7 +44,7 @@ interface ReportRow { id: string; trial_id: string; step: number; score: number 
 
 const toTrial = (r: TrialRow): TrialRecord => ({
   id: r.id, subTrainJobId: r.sub_train_job_id, trainJobId: r.train_job_id, no: r.no, modelId: r.model_id,
-  modelName: r.model_name, knobs: r.knobs, status: r.status, score: r.score, error: r.error, workerId: r.worker_id,
+  modelName: r.model_name, modelVersion: r.model_version, knobs: r.knobs, status: r.status, score: r.score, error: r.error, workerId: r.worker_id,
   startedAt: r.started_at, stoppedAt: r.stopped_at, updatedAt: r.updated_at,
 });
 
@@ -55,7 +57,7 @@ export class TrialStore {
 
   private select(where: ReturnType<Sql>) {
     return this.sql<TrialRow[]>`
-      select t.*, s.train_job_id, m.name as model_name
+      select t.*, s.train_job_id, m.name as model_name, m.version as model_version
       from trials t join sub_train_jobs s on s.id = t.sub_train_job_id join models m on m.id = t.model_id
       ${where}`;
   }

@@ -1,13 +1,15 @@
-/** A prediction as a person reads it: the label with the highest probability and every class's probability as a bar; or a regression's value. */
-export function Prediction({ prediction, classes }: { prediction: unknown; classes: string[] }) {
+import type { LabelledPrediction } from '../../common/protocols/predict.ts';
+
+/** A prediction as a person reads it: the label the predictor named with its probability, and every class's probability as a bar; or a regression's value. */
+export function Prediction({ answer, classes }: { answer: LabelledPrediction; classes: string[] }) {
+  const { prediction } = answer;
   if (typeof prediction === 'number') return <p class="prediction">Predicted value: <strong>{prediction.toPrecision(6)}</strong></p>;
   if (!Array.isArray(prediction) || !prediction.every((p) => typeof p === 'number')) return <pre>{JSON.stringify(prediction)}</pre>;
-  const probabilities = prediction as number[];
-  const best = probabilities.indexOf(Math.max(...probabilities));
+  const probabilities = prediction;
   const label = (i: number) => classes[i] ?? `class ${i}`;
   return (
     <div class="prediction">
-      <p>Predicted: <strong>{label(best)}</strong> ({(probabilities[best]! * 100).toFixed(1)} %)</p>
+      {answer.label !== undefined && <p>Predicted: <strong>{answer.label}</strong> ({((answer.label_probability ?? 0) * 100).toFixed(1)} %)</p>}
       <table>
         <caption class="visually-hidden">Probability of each class</caption>
         <thead><tr><th scope="col">Class</th><th scope="col" class="numeric">Probability</th><th scope="col"><span class="visually-hidden">Bar</span></th></tr></thead>

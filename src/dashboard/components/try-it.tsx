@@ -5,13 +5,14 @@
  */
 import { useState } from 'preact/hooks';
 import type { V2ModelMetadata } from '../../client/admin-api.ts';
+import type { LabelledPrediction } from '../../common/protocols/predict.ts';
 import { ErrorNote } from './error-note.tsx';
 import { ImageInput } from './image-input.tsx';
 import { Prediction } from './prediction.tsx';
 
-/** `predict`: sends one query to the job (through the Admin) and answers its prediction. */
-export function TryIt({ model, predict }: { model: V2ModelMetadata; predict: (query: unknown) => Promise<unknown> }) {
-  const [answer, setAnswer] = useState<{ prediction: unknown } | null>(null);
+/** `predict`: sends one query to the job (through the Admin) and answers the predictor's answer. */
+export function TryIt({ model, predict }: { model: V2ModelMetadata; predict: (query: unknown) => Promise<LabelledPrediction> }) {
+  const [answer, setAnswer] = useState<LabelledPrediction | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const input = model.inputs[0];
@@ -27,7 +28,7 @@ export function TryIt({ model, predict }: { model: V2ModelMetadata; predict: (qu
     setBusy(true);
     setError(null);
     try {
-      setAnswer({ prediction: await predict(query) });
+      setAnswer(await predict(query));
     } catch (caught) {
       setAnswer(null);
       setError(caught);
@@ -73,7 +74,7 @@ export function TryIt({ model, predict }: { model: V2ModelMetadata; predict: (qu
         </form>
       )}
       <ErrorNote error={error} />
-      <div aria-live="polite">{answer && <Prediction prediction={answer.prediction} classes={classes} />}</div>
+      <div aria-live="polite">{answer && <Prediction answer={answer} classes={classes} />}</div>
     </section>
   );
 }

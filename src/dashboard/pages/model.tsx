@@ -26,6 +26,7 @@ export function Model(params: Record<string, string>) {
       {m && (
         <>
           <dl class="facts">
+            <dt>Version</dt><dd>{m.version}</dd>
             <dt>Class</dt><dd><code>{m.model_class}</code></dd>
             <dt>Task</dt><dd>{m.task}</dd>
             <dt>Access</dt><dd>{m.access_right}</dd>

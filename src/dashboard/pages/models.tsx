@@ -40,6 +40,7 @@ export function Models() {
         empty={models.loading ? 'Loading…' : 'No templates yet.'}
         columns={[
           { key: 'name', label: 'Name', value: (m) => m.name, render: (m) => <a href={href('models', m.id)}>{m.name}</a> },
+          { key: 'version', label: 'Version', value: (m) => m.version, numeric: true },
           { key: 'task', label: 'Task', value: (m) => m.task },
           { key: 'class', label: 'Class', value: (m) => m.model_class, render: (m) => <code>{m.model_class}</code> },
           { key: 'knobs', label: 'Knobs', value: (m) => Object.keys(m.knob_config).length, numeric: true },

@@ -3,6 +3,7 @@ import { InputError } from '../../model/errors.ts';
 import type { OnnxInputSpec } from '../../model/model.ts';
 import type { Task } from '../../model/task.ts';
 import { json, type HttpRequest, type HttpResponse } from '../http.ts';
+import type { Ensemble, Prediction } from '../ensemble.ts';
 import type { Predictor } from '../predictor.ts';
 import { deadlineOf, jsonObject } from './body.ts';
 import { v2Queries } from './v2-request.ts';
@@ -21,7 +22,9 @@ export interface V2Model {
  * The KServe v2 / Open Inference Protocol model endpoints, a thin translation
  * over the predict path: `GET /v2/models/:name` (metadata), `GET …/ready`,
  * `POST …/infer`, with or without `/versions/:version`. The model's name is the
- * job's app. Health endpoints live in server.ts.
+ * job's app. A classifier answers two outputs, `probabilities` and `labels` (the
+ * most probable class of each query, BYTES); a request's `outputs` picks among
+ * them. Health endpoints live in server.ts.
  *
  * @example
  * const route = kserveV2(predictor, model, () => true);
@@ -29,6 +32,7 @@ export interface V2Model {
  */
 export function kserveV2(predictor: Predictor, model: V2Model, ready: () => boolean) {
   const metadata = modelMetadata(model);
+  const outputNames = metadata.outputs.map((o) => o.name);
   return {
     metadata: (name: string, version?: string) => {
       checkModel(model, name, version);
@@ -43,24 +47,40 @@ export function kserveV2(predictor: Predictor, model: V2Model, ready: () => bool
       checkModel(model, name, version);
       const { request: body, queries } = v2Queries(jsonObject(request.body), model);
       const deadlineMs = deadlineOf(body.parameters?.deadline_ms, model.defaultDeadlineMs);
+      const asked = askedOutputs(body.outputs, outputNames);
       const { predictions, partial } = await predictor.predict(queries, { deadlineMs }).catch((err: unknown) => {
         // The predict path names a bad value by its query ("query 0: pixel (0, 0) …"): here a query is a row of the tensor's data.
         if (err instanceof InputError || (err instanceof RafikiError && err.status === 400)) throw badRequest(`inputs[0].data: ${err.message}`);
         throw err;
       });
-      const n = queries.length;
-      const output = model.task === 'TABULAR_REGRESSION'
-        ? { name: 'predictions', shape: [n], datatype: 'FP32', data: predictions as number[] }
-        : { name: 'probabilities', shape: [n, predictor.ensemble.classes.length], datatype: 'FP32', data: (predictions as number[][]).flat() };
+      const outputs = v2Outputs(predictor.ensemble, predictions);
       return json(200, {
         model_name: model.app,
         model_version: String(model.appVersion),
         ...(body.id === undefined ? {} : { id: body.id }),
         ...(partial ? { parameters: { partial: true } } : {}),
-        outputs: [output],
+        outputs: asked ? outputs.filter((o) => asked.includes(o.name)) : outputs,
       });
     },
   };
+}
+
+/** The names of the outputs a request asks for (all when it names none); an unknown name is a 400. */
+function askedOutputs(outputs: { name: string }[] | undefined, names: string[]): string[] | undefined {
+  outputs?.forEach(({ name }, i) => {
+    if (!names.includes(name)) throw badRequest(`outputs[${i}].name is ${JSON.stringify(name)}; this model's outputs are ${names.join(', ')}`);
+  });
+  return outputs?.map((o) => o.name);
+}
+
+/** The outputs of one infer call: a regression's values; a classifier's probabilities and labels. */
+function v2Outputs(ensemble: Ensemble, predictions: Prediction[]) {
+  const n = predictions.length;
+  if (ensemble.classes.length === 0) return [{ name: 'predictions', shape: [n], datatype: 'FP32', data: predictions as number[] }];
+  return [
+    { name: 'probabilities', shape: [n, ensemble.classes.length], datatype: 'FP32', data: (predictions as number[][]).flat() },
+    { name: 'labels', shape: [n], datatype: 'BYTES', data: predictions.map((p) => ensemble.label(p)!.label) },
+  ];
 }
 
 function checkModel(model: V2Model, name: string, version: string | undefined): void {
@@ -89,8 +109,11 @@ function modelMetadata(model: V2Model) {
     versions: [String(model.appVersion)],
     platform: 'rafiki_ensemble',
     inputs: [{ name: 'input', datatype: 'FP32', shape: inputShape, parameters }],
-    outputs: [regression
-      ? { name: 'predictions', datatype: 'FP32', shape: [-1] }
-      : { name: 'probabilities', datatype: 'FP32', shape: [-1, model.classes.length], parameters: { classes: model.classes } }],
+    outputs: regression
+      ? [{ name: 'predictions', datatype: 'FP32', shape: [-1] }]
+      : [
+          { name: 'probabilities', datatype: 'FP32', shape: [-1, model.classes.length], parameters: { classes: model.classes } },
+          { name: 'labels', datatype: 'BYTES', shape: [-1], parameters: { classes: model.classes } },
+        ],
   };
 }
