@@ -7,6 +7,7 @@ import type { ServicesManager } from './services/manager.ts';
 import type { TemplateFiles } from './services/template-files.ts';
 import type { TrainingManager } from './training/manager.ts';
 import type { InferenceManager } from './inference/manager.ts';
+import type { JobTransitions } from './jobs/transitions.ts';
 import type { Advisor } from '../advisor/client.ts';
 import type { Store } from './store/store.ts';
 
@@ -24,6 +25,8 @@ export interface AdminDeps {
   services: ServicesManager;
   training: TrainingManager;
   inference: InferenceManager;
+  /** Every status change of a job or a trial is written through it. */
+  transitions: JobTransitions;
 }
 
 export const adminContext = (deps: AdminDeps) => new Elysia({ name: 'rafiki.admin-context', seed: deps }).decorate('deps', deps);

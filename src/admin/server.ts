@@ -23,6 +23,7 @@ import { chooseSandbox } from './services/sandbox.ts';
 import { TemplateFiles } from './services/template-files.ts';
 import { TrainingManager } from './training/manager.ts';
 import { InferenceManager } from './inference/manager.ts';
+import { JobTransitions } from './jobs/transitions.ts';
 import { openStore, type Store } from './store/store.ts';
 
 export interface RunningAdmin {
@@ -57,9 +58,10 @@ export async function startAdmin(config: Config): Promise<RunningAdmin> {
     const services = new ServicesManager(new LocalServices({ sandbox }), store.services, { host: config.publicHost, adminId });
     const templates = new TemplateFiles(join(config.dataDir, 'templates'), { services, limits: installLimits(config) });
     const advisor = config.advisorUrl ? httpAdvisor(config.advisorUrl) : localAdvisor(new SessionStore());
-    const training = new TrainingManager({ store, advisor, services, templates, blobs, workerLimits: trainWorkerLimits(config), ...(config.advisorSeed !== undefined ? { advisorSeed: config.advisorSeed } : {}) });
-    const inference = new InferenceManager({ store, services, templates, config, tokens });
-    const deps = { adminId, store, tokens, config, blobs, templates, advisor, services, training, inference };
+    const transitions = new JobTransitions(store);
+    const training = new TrainingManager({ store, transitions, advisor, services, templates, blobs, workerLimits: trainWorkerLimits(config), ...(config.advisorSeed !== undefined ? { advisorSeed: config.advisorSeed } : {}) });
+    const inference = new InferenceManager({ store, services, templates, config, tokens, transitions });
+    const deps = { adminId, store, tokens, config, blobs, templates, advisor, services, training, inference, transitions };
     if (config.builtinModels) {
       const superadminUser = await store.users.byEmail(config.superadminEmail);
       if (superadminUser) await ensureBuiltinModels(deps, superadminUser.id);
