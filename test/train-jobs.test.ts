@@ -152,6 +152,8 @@ describe('train job faults and bad input', () => {
     const stack = messages.find((m) => m.message.startsWith('Error: this template always fails'))?.message;
     expect(stack).toMatch(/\n\s+at .*train/);
     expect(stack).not.toContain(t.backend.dataDir);
+    // and on the trial itself, beside its one-line error.
+    expect(errored[0]!.error_stack).toBe(stack!);
   });
 
   test('a template that hangs: the time budget ends it', async () => {

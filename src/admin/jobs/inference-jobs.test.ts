@@ -71,9 +71,24 @@ describe('inference job use cases', () => {
     await jobs.stop(s.dev, 'iris', 1);
   });
 
+  test('an ERRORED job deploys its best completed trials; one whose trials all failed is refused with why', async () => {
+    const trials = await trained('late-failure', [
+      { modelId: s.softmax.id, status: 'COMPLETED', score: 1 }, { modelId: s.softmax.id, status: 'ERRORED', error: 'boom' },
+      { modelId: s.knn.id, status: 'ERRORED', error: 'bang' },
+    ], { [s.softmax.id]: { status: 'ERRORED', error: 'softmax failed' }, [s.knn.id]: { status: 'ERRORED', error: 'knn failed' } });
+    expect((await trainJobs.get(s.dev, 'late-failure', -1)).status).toBe('ERRORED');
+    const { job } = await jobs.deploy(s.dev, { app: 'late-failure' });
+    expect(job.trialIds).toEqual([trials.find((t) => t.status === 'COMPLETED')!.id]);
+    await jobs.stop(s.dev, 'late-failure', -1);
+
+    await trained('all-failed', [{ modelId: s.knn.id, status: 'ERRORED', error: 'bang' }], { [s.softmax.id]: { status: 'ERRORED', error: 'no' }, [s.knn.id]: { status: 'ERRORED', error: 'no' } });
+    const refused = await refusal(jobs.deploy(s.dev, { app: 'all-failed' }));
+    expect(refused).toEqual({ status: 409, message: "train job all-failed v1 (ERRORED) has no completed trial to deploy (its trials: 1 ERRORED); the job's error: no; no" });
+  });
+
   test('a job at work, one without a completed trial, a GPU, or an unknown app is refused', async () => {
     await trainJobs.start(s.dev, { app: 'busy', task: 'TABULAR_CLASSIFICATION', train_dataset_id: s.iris.id, val_dataset_id: s.iris.id, model_ids: [s.softmax.id] });
-    expect(await refusal(jobs.deploy(s.dev, { app: 'busy' }))).toEqual({ status: 409, message: 'train job busy v1 is STARTED; only a STOPPED train job can be deployed' });
+    expect(await refusal(jobs.deploy(s.dev, { app: 'busy' }))).toEqual({ status: 409, message: 'train job busy v1 is STARTED; stop it or wait for it to end, then deploy its completed trials' });
     await trainJobs.stop(s.dev, 'busy', -1);
     expect(await refusal(jobs.deploy(s.dev, { app: 'busy' }))).toEqual({ status: 409, message: 'train job busy v1 (STOPPED) has no completed trial to deploy (it has no trials)' });
     expect(await refusal(jobs.deploy(s.dev, { app: 'iris', budget: { GPU_COUNT: 2 } }))).toEqual({ status: 400, message: 'budget: GPU_COUNT is 2 but this Rafiki has no GPU; use 0' });

@@ -37,7 +37,13 @@ describe('what may be deployed', () => {
       .toBe('train job iris v2 (STOPPED) has no completed trial to deploy (its trials: 2 TERMINATED)');
   });
 
-  test('a STOPPED job with a completed trial may be', () => {
+  test('an ended job, STOPPED or ERRORED, with a completed trial may be', () => {
     expect(deployRefusal(job('STOPPED'), [{ status: 'ERRORED', score: null }, { status: 'COMPLETED', score: 0.9 }])).toBeNull();
+    expect(deployRefusal(job('ERRORED', '5 trials failed in a row'), [{ status: 'COMPLETED', score: 1 }, { status: 'ERRORED', score: null }])).toBeNull();
+  });
+
+  test("an ERRORED job without one is refused with the job's error", () => {
+    expect(deployRefusal(job('ERRORED', '5 trials failed in a row; the last: boom'), [{ status: 'ERRORED', score: null }]))
+      .toBe("train job iris v2 (ERRORED) has no completed trial to deploy (its trials: 1 ERRORED); the job's error: 5 trials failed in a row; the last: boom");
   });
 });

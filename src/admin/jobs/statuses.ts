@@ -40,12 +40,11 @@ export function deployRefusal(
   trials: readonly { status: TrialStatus; score: number | null }[],
 ): string | null {
   const name = `train job ${job.app} v${job.appVersion}`;
-  if (job.status !== 'STOPPED') return `${name} is ${job.status}; only a STOPPED train job can be deployed`;
+  if (isActive(job.status)) return `${name} is ${job.status}; stop it or wait for it to end, then deploy its completed trials`;
   if (trials.some(isDeployable)) return null;
   const counts = new Map<TrialStatus, number>();
   for (const trial of trials) counts.set(trial.status, (counts.get(trial.status) ?? 0) + 1);
   const seen = counts.size === 0 ? 'it has no trials' : `its trials: ${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')}`;
-  const status = job.status as JobStatus;
-  const why = status === 'ERRORED' && job.error ? `; the job's error: ${job.error}` : '';
+  const why = job.status === 'ERRORED' && job.error ? `; the job's error: ${job.error}` : '';
   return `${name} (${job.status}) has no completed trial to deploy (${seen})${why}`;
 }

@@ -4,7 +4,7 @@ import type { RafikiError } from '../../common/errors.ts';
 import { createBackend, type Backend } from '../../../test/support/databases.ts';
 import { recordedTransitions, ScriptedTraining, seed } from '../../../test/support/scripted-jobs.ts';
 import { openStore, type Store } from '../store/store.ts';
-import { TrainJobs, trainBudget, type StartTrainJob } from './train-jobs.ts';
+import { errorStackFor, TrainJobs, trainBudget, type StartTrainJob } from './train-jobs.ts';
 
 setDefaultTimeout(60_000);
 
@@ -101,5 +101,13 @@ describe('train job use cases', () => {
     expect((await jobs.trial(s.admin, trials[0]!.id)).trial.id).toBe(trials[0]!.id);
     expect(await refusal(jobs.trial(s.other, trials[0]!.id))).toEqual({ status: 404, message: `trial ${trials[0]!.id} not found` });
     expect(await refusal(jobs.trialParameters(s.dev, trials[0]!.id))).toEqual({ status: 404, message: `trial ${trials[0]!.id} has no saved parameters (it is ERRORED)` });
+  });
+
+  test("a failed trial's stack is its job owner's and admins'; anyone else gets none", async () => {
+    const job = await jobs.get(s.dev, 'failing', -1);
+    const trial = { errorStack: 'Error: boom\n    at train (template.ts:3:11)' };
+    expect(errorStackFor(s.dev, job, trial)).toBe(trial.errorStack);
+    expect(errorStackFor(s.admin, job, trial)).toBe(trial.errorStack);
+    expect(errorStackFor(s.other, job, trial)).toBeNull();
   });
 });

@@ -6,7 +6,7 @@
  */
 import { TRAIN_BUDGET_DEFAULTS, type Task, type TrainBudget } from '../../common/domain.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../common/errors.ts';
-import { isAdmin, visibleModelOr404 } from '../access.ts';
+import { isAdmin, owns, visibleModelOr404 } from '../access.ts';
 import type { Caller } from '../auth/guard.ts';
 import type { DatasetStore } from '../store/datasets.ts';
 import type { ModelStore } from '../store/models.ts';
@@ -59,6 +59,13 @@ export function trainBudget(budget: TrainBudget = {}): TrainJobRecord['budget'] 
   if (full.GPU_COUNT > 0) throw badRequest(`budget: GPU_COUNT is ${full.GPU_COUNT} but this Rafiki has no GPU; use 0`);
   return full;
 }
+
+/**
+ * A failed trial's stack is for its job's owner and admins (it shows where the
+ * template failed, with its code's lines); anyone else gets the one-line error only.
+ */
+export const errorStackFor = (caller: Caller, job: Pick<TrainJobRecord, 'userId'>, trial: Pick<TrialRecord, 'errorStack'>): string | null =>
+  owns(caller, job) ? trial.errorStack : null;
 
 const versionText = (version: number) => (version === -1 ? '' : ` version ${version}`);
 

@@ -4,7 +4,7 @@ import { DEVELOPER_TYPES } from '../../common/domain.ts';
 import type { LogEntry } from '../../common/protocols/train.ts';
 import { guard } from '../auth/guard.ts';
 import type { AdminDeps } from '../context.ts';
-import { TrainJobs } from '../jobs/train-jobs.ts';
+import { errorStackFor, TrainJobs } from '../jobs/train-jobs.ts';
 import {
   AppParams, AppVersionParams, CreateTrainJobBody, TrainJobResponse, TrialLogsResponse, TrialReportResponse, TrialResponse, TrialsQuery, UserQuery,
   type TrainJobEventJson,
@@ -32,7 +32,8 @@ export function trainJobJson(job: TrainJobRecord) {
   };
 }
 
-export function trialJson(trial: TrialRecord, job: Pick<TrainJobRecord, 'app' | 'appVersion'>) {
+/** `errorStack`: what the caller may see of where the trial failed (`errorStackFor`). */
+export function trialJson(trial: TrialRecord, job: Pick<TrainJobRecord, 'app' | 'appVersion'>, errorStack: string | null) {
   return {
     id: trial.id,
     no: trial.no,
@@ -44,6 +45,7 @@ export function trialJson(trial: TrialRecord, job: Pick<TrainJobRecord, 'app' | 
     status: trial.status,
     score: trial.score,
     error: trial.error,
+    error_stack: errorStack,
     worker_id: trial.workerId,
     datetime_started: trial.startedAt.toISOString(),
     datetime_stopped: trial.stoppedAt?.toISOString() ?? null,
@@ -93,7 +95,7 @@ export const trainJobRoutes = (deps: AdminDeps) => {
       { roles: DEVELOPER_TYPES, params: AppVersionParams, response: { 200: TrainJobResponse }, detail: { summary: 'Stop a train job', tags: ['train jobs'] } })
     .get('/train_jobs/:app/:app_version/trials', async ({ params, query, caller }) => {
       const { job, trials } = await jobs.trials(caller, params.app, params.app_version, { best: query.type === 'best', ...(query.max_count !== undefined ? { maxCount: query.max_count } : {}) });
-      return trials.map((trial) => trialJson(trial, job));
+      return trials.map((trial) => trialJson(trial, job, errorStackFor(caller, job, trial)));
     }, { roles: DEVELOPER_TYPES, params: AppVersionParams, query: TrialsQuery, response: { 200: t.Array(TrialResponse) }, detail: { summary: 'Trials of a train job, or the best (type=best&max_count=N)', tags: ['trials'] } })
     .get('/train_jobs/:app/:app_version/reports', async ({ params, caller }) => (await jobs.reports(caller, params.app, params.app_version)).map(reportJson),
       { roles: DEVELOPER_TYPES, params: AppVersionParams, response: { 200: t.Array(TrialReportResponse) }, detail: { summary: "Intermediate scores the job's trials reported, each with the early-stopping decision on it", tags: ['trials'] } })
@@ -102,7 +104,7 @@ export const trainJobRoutes = (deps: AdminDeps) => {
       return serverSentEvents(async function* (signal) {
         for await (const change of followTrainJob(deps.store, job.id, signal)) {
           const event: TrainJobEventJson = change.kind === 'job' ? { event: 'job', data: trainJobJson(change.job) }
-            : change.kind === 'trials' ? { event: 'trials', data: change.trials.map((trial) => trialJson(trial, job)) }
+            : change.kind === 'trials' ? { event: 'trials', data: change.trials.map((trial) => trialJson(trial, job, errorStackFor(caller, job, trial))) }
             : { event: 'reports', data: change.reports.map(reportJson) };
           yield event;
         }
@@ -113,7 +115,7 @@ export const trainJobRoutes = (deps: AdminDeps) => {
     })
     .get('/trials/:id', async ({ params, caller }) => {
       const { trial, job } = await jobs.trial(caller, params.id);
-      return trialJson(trial, job);
+      return trialJson(trial, job, errorStackFor(caller, job, trial));
     }, { roles: DEVELOPER_TYPES, params: TrialId, response: { 200: TrialResponse }, detail: { summary: 'A trial', tags: ['trials'] } })
     .get('/trials/:id/logs', async ({ params, caller }) => logsJson(await jobs.trialLogs(caller, params.id)),
       { roles: DEVELOPER_TYPES, params: TrialId, response: { 200: TrialLogsResponse }, detail: { summary: "A trial's logs: plots, metrics, messages", tags: ['trials'] } })

@@ -16,6 +16,8 @@ export interface TrialRecord {
   status: TrialStatus;
   score: number | null;
   error: string | null;
+  /** Where the template failed (an ERRORED trial's stack, when it had one). */
+  errorStack: string | null;
   workerId: string | null;
   startedAt: Date;
   stoppedAt: Date | null;
@@ -35,7 +37,7 @@ export interface TrialReport {
 
 interface TrialRow {
   id: string; sub_train_job_id: string; train_job_id: string; no: number; model_id: string; model_name: string;
-  knobs: Knobs; status: TrialStatus; score: number | null; error: string | null; worker_id: string | null;
+  knobs: Knobs; status: TrialStatus; score: number | null; error: string | null; error_stack: string | null; worker_id: string | null;
   started_at: Date; stopped_at: Date | null; updated_at: Date;
 }
 
@@ -43,7 +45,7 @@ interface ReportRow { id: string; trial_id: string; step: number; score: number 
 
 const toTrial = (r: TrialRow): TrialRecord => ({
   id: r.id, subTrainJobId: r.sub_train_job_id, trainJobId: r.train_job_id, no: r.no, modelId: r.model_id,
-  modelName: r.model_name, knobs: r.knobs, status: r.status, score: r.score, error: r.error, workerId: r.worker_id,
+  modelName: r.model_name, knobs: r.knobs, status: r.status, score: r.score, error: r.error, errorStack: r.error_stack, workerId: r.worker_id,
   startedAt: r.started_at, stoppedAt: r.stopped_at, updatedAt: r.updated_at,
 });
 
@@ -113,9 +115,10 @@ export class TrialStore {
   }
 
   /** Stores a trial's end: its score and parameters when it has them, in one transaction. Answers the trial as it ended, or null when there is none. */
-  async finish(id: string, end: { status: TrialStatus; score?: number | null; error?: string | null; params?: Uint8Array; onnx?: Uint8Array | null }): Promise<TrialEnd | null> {
+  async finish(id: string, end: { status: TrialStatus; score?: number | null; error?: string | null; errorStack?: string | null; params?: Uint8Array; onnx?: Uint8Array | null }): Promise<TrialEnd | null> {
     return this.sql.begin(async (tx) => {
-      const [row] = await tx<TrialRow[]>`update trials set status = ${end.status}, score = ${end.score ?? null}, error = ${end.error ?? null}, stopped_at = now(), updated_at = clock_timestamp()
+      const [row] = await tx<TrialRow[]>`update trials set status = ${end.status}, score = ${end.score ?? null}, error = ${end.error ?? null},
+        error_stack = ${end.errorStack ?? null}, stopped_at = now(), updated_at = clock_timestamp()
         where id = ${id} returning *`;
       if (end.params) {
         await tx`insert into trial_parameters (trial_id, params, onnx) values (${id}, ${end.params}, ${end.onnx ?? null})

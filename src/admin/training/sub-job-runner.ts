@@ -269,8 +269,8 @@ export class SubJobRunner {
       await transitions.trialEnded(trialId, { status: result.status, score, params: result.params, onnx: result.onnx });
       this.consecutiveErrors = 0;
     } else {
-      const { error } = result as { error: string };
-      await transitions.trialEnded(trialId, { status: 'ERRORED', error });
+      const { error, stack } = result as { error: string; stack?: string };
+      await transitions.trialEnded(trialId, { status: 'ERRORED', error, errorStack: stack ?? null });
       this.consecutiveErrors++;
       this.lastError = error;
     }
