@@ -9,6 +9,7 @@ import { adminContext, type AdminDeps } from './context.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { inferenceJobRoutes } from './routes/inference-jobs.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
 import { trainJobRoutes } from './routes/train-jobs.ts';
 import { userRoutes } from './routes/users.ts';
@@ -31,7 +32,8 @@ export function createAdminApp(deps: AdminDeps) {
     .use(modelRoutes(deps))
     .use(datasetRoutes(deps))
     .use(trainJobRoutes(deps))
-    .use(inferenceJobRoutes(deps));
+    .use(inferenceJobRoutes(deps))
+    .use(metricsRoutes(deps));
 }
 
 export type AdminApp = ReturnType<typeof createAdminApp>;
