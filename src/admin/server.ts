@@ -55,27 +55,27 @@ export interface StartOptions {
 export async function startAdmin(config: Config, { writeLog }: StartOptions = {}): Promise<RunningAdmin> {
   // What the Admin writes (the database, keys, datasets, deployments) is its user's alone: files 0600, folders 0700.
   process.umask(0o077);
+  const log = jsonLogger({ level: config.logLevel, ...(writeLog ? { write: writeLog } : {}) });
   const sandbox = await chooseSandbox(config.sandbox);
   const store = await openStore({ url: config.databaseUrl, dataDir: config.dataDir });
   let lease: AdminLease | undefined;
   try {
     const superadmin = await ensureSuperadmin(store, config);
     const adminId = randomUUID();
-    lease = await AdminLease.take(store, { id: adminId, seconds: config.adminLeaseSeconds });
+    lease = await AdminLease.take(store, { id: adminId, seconds: config.adminLeaseSeconds, log });
     const tokens = await TokenIssuer.create(signingKeys(config.dataDir, config.jwtPrivateKey), config.tokenTtlSeconds);
     const blobs = new BlobStore(join(config.dataDir, 'datasets'));
     const services = new ServicesManager(new LocalServices({ sandbox }), store.services, { host: config.publicHost, adminId });
     const templates = new TemplateFiles(join(config.dataDir, 'templates'), { services, limits: installLimits(config) });
     const advisor = config.advisorUrl ? httpAdvisor(config.advisorUrl) : localAdvisor(new SessionStore());
-    const log = jsonLogger({ level: config.logLevel, ...(writeLog ? { write: writeLog } : {}) });
     const metrics = adminMetrics(store.counts);
     const tellLog = logTransitions(log);
     const transitions = new JobTransitions(store, (transition) => {
       tellLog(transition);
       metrics.transition(transition);
     });
-    const training = new TrainingManager({ store, transitions, advisor, services, templates, blobs, workerLimits: trainWorkerLimits(config), ...(config.advisorSeed !== undefined ? { advisorSeed: config.advisorSeed } : {}) });
-    const inference = new InferenceManager({ store, services, templates, config, tokens, transitions });
+    const training = new TrainingManager({ store, transitions, log, advisor, services, templates, blobs, workerLimits: trainWorkerLimits(config), ...(config.advisorSeed !== undefined ? { advisorSeed: config.advisorSeed } : {}) });
+    const inference = new InferenceManager({ store, services, templates, config, tokens, transitions, log });
     const deps = { adminId, store, tokens, config, blobs, templates, advisor, services, training, inference, transitions, log, metrics };
     if (config.builtinModels) {
       const superadminUser = await store.users.byEmail(config.superadminEmail);

@@ -9,6 +9,7 @@ import * as Comlink from 'comlink';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../common/config.ts';
+import type { Logger } from '../../common/log.ts';
 import { serve } from '../../common/ipc/calls.ts';
 import {
   FRONTEND_CHANNEL, FRONTEND_DEFAULTS, FRONTEND_HOST_CALLS, FRONTEND_HOST_CHANNEL, type DeployedTrial, type FrontendApi, type FrontendSpec,
@@ -37,6 +38,7 @@ export interface InferenceDeps {
   tokens: TokenIssuer;
   /** Where every status change of a job is written. */
   transitions: JobTransitions;
+  log: Logger;
 }
 
 interface Deployment { process: RecordedProcess; frontend: Comlink.Remote<FrontendApi> }
@@ -195,7 +197,7 @@ export class InferenceManager {
       await this.deps.transitions.inferenceJobMoved(job, { status: 'STARTED' });
       const trainJob = await store.trainJobs.byId(job.trainJobId);
       const lastPort = Number(job.predictorHost?.split(':').pop()) || undefined;
-      if (trainJob) void this.deploy(job, trainJob, lastPort).catch((error) => console.error(`inference job ${job.id} could not start again:`, error));
+      if (trainJob) void this.deploy(job, trainJob, lastPort).catch((error: Error) => this.deps.log.error('an inference job could not start again', { inference_job_id: job.id, error: error.message }));
     }
   }
 

@@ -36,7 +36,7 @@ export class TrainingManager {
       if (entry.ending) end(entry, entry.ending);
       await Promise.all(entry.runners.map((r) => r.run()));
       await this.deps.transitions.trainJobFollows(job.id);
-    })().catch((error) => console.error(`train job ${job.app} v${job.appVersion} failed:`, error))
+    })().catch((error: Error) => this.deps.log.error('a train job failed in the Admin', { train_job_id: job.id, app: job.app, app_version: job.appVersion, error: error.message, stack: error.stack ?? null }))
       .finally(() => this.running.delete(job.id));
   }
 

@@ -8,6 +8,7 @@ import type { Advisor } from '../../advisor/client.ts';
 import { Ending } from '../../common/ending.ts';
 import { RafikiError } from '../../common/errors.ts';
 import type { KnobConfig } from '../../model/knobs.ts';
+import type { Logger } from '../../common/log.ts';
 import type { Limits } from '../../common/services/services.ts';
 import type { BlobStore } from '../files/blob-store.ts';
 import { isTrialActive } from '../jobs/statuses.ts';
@@ -27,6 +28,7 @@ export interface RunnerDeps {
   blobs: BlobStore;
   /** Where every status change of a sub-job, its job and its trials is written. */
   transitions: JobTransitions;
+  log: Logger;
   /** Each train worker's limits; its CPU time is counted per trial. */
   workerLimits: Limits;
   /** Seeds every Advisor session (RAFIKI_ADVISOR_SEED). */
