@@ -7,6 +7,8 @@ import { SUPERADMIN, testConfig } from './support/admin.ts';
 import { createBackend, type Backend } from './support/databases.ts';
 import { isAlive, waitUntil } from './support/wait.ts';
 import { failure } from './support/errors.ts';
+import { bundleTemplate } from './support/services.ts';
+import { BEHAVIOURS, finished } from './support/train-jobs.ts';
 
 setDefaultTimeout(180_000);
 
@@ -130,12 +132,41 @@ describe('inference jobs', () => {
     await client.createTrainJob({ app: 'busy', task: TASK, trainDatasetId: datasets[0]!.id, valDatasetId: datasets[0]!.id, modelIds: [tiny.id], budget: { MODEL_TRIAL_COUNT: 1000, GPU_COUNT: 0 } });
     const running = await failure(client.createInferenceJob('busy'));
     expect(running.status).toBe(409);
-    expect(running.message).toMatch(/^train job busy v1 is (STARTED|RUNNING); only a STOPPED train job can be deployed$/);
+    expect(running.message).toMatch(/^train job busy v1 is (STARTED|RUNNING); stop it or wait for it to end, then deploy its completed trials$/);
     await client.stopTrainJob('busy');
     expect((await failure(client.createInferenceJob('nothing-here'))).status).toBe(404);
     const gpu = await failure(client.createInferenceJob('iris', -1, { GPU_COUNT: 2 }));
     expect([gpu.status, gpu.message]).toEqual([400, 'budget: GPU_COUNT is 2 but this Rafiki has no GPU; use 0']);
     const replicas = await failure(client.createInferenceJob('iris', -1, { REPLICA_COUNT: 0 }));
     expect(replicas.message).toContain("'budget.REPLICA_COUNT' must be an integer from 1 to 16");
+  });
+
+  test('an ERRORED train job deploys what completed; one whose trials all failed is refused, saying why', async () => {
+    const [dataset] = await client.getDatasets();
+    const bundled = await bundleTemplate(BEHAVIOURS);
+    const late = await client.createModel({ name: 'fails-after-first', task: TASK, file: bundled, modelClass: 'FailsAfterFirst' });
+    const doomed = await client.createModel({ name: 'always-throws', task: TASK, file: bundled, modelClass: 'AlwaysThrows' });
+    const train = (app: string, modelId: string) =>
+      client.createTrainJob({ app, task: TASK, trainDatasetId: dataset!.id, valDatasetId: dataset!.id, modelIds: [modelId], budget: { MODEL_TRIAL_COUNT: 10, GPU_COUNT: 0 } });
+
+    await train('late', late.id);
+    expect((await finished(client, 'late')).status).toBe('ERRORED');
+    const trials = await client.getTrials('late');
+    expect(trials.map((trial) => trial.status)).toEqual(['COMPLETED', 'ERRORED', 'ERRORED', 'ERRORED', 'ERRORED', 'ERRORED']);
+    // The job's owner sees where the template failed: its stack, beside the one-line error.
+    expect(trials[1]!.error).toBe('trial 2 of this worker fails');
+    expect(trials[1]!.error_stack).toMatch(/^Error: trial 2 of this worker fails\n\s+at .*train/);
+    expect(trials[0]!.error_stack).toBeNull();
+    const job = await client.createInferenceJob('late', -1, { GPU_COUNT: 0 });
+    expect(job.trial_ids).toEqual([trials[0]!.id]);
+    const probabilities = (await client.predict(job.predictor_host!, SETOSA)) as number[];
+    expect(probabilities.indexOf(Math.max(...probabilities))).toBe(0);
+    await client.stopInferenceJob('late');
+
+    await train('doomed', doomed.id);
+    expect((await finished(client, 'doomed')).status).toBe('ERRORED');
+    const refused = await failure(client.createInferenceJob('doomed', -1, { GPU_COUNT: 0 }));
+    expect([refused.status, refused.message]).toEqual([409,
+      "train job doomed v1 (ERRORED) has no completed trial to deploy (its trials: 5 ERRORED); the job's error: 5 trials failed in a row; the last: this template always fails"]);
   });
 });

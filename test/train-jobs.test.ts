@@ -175,6 +175,8 @@ describe('train job faults and bad input', () => {
     const stack = messages.find((m) => m.message.startsWith('Error: this template always fails'))?.message;
     expect(stack).toMatch(/\n\s+at .*train/);
     expect(stack).not.toContain(t.backend.dataDir);
+    // and on the trial itself, beside its one-line error.
+    expect(errored[0]!.error_stack).toBe(stack!);
     const noModel = await failure(client.downloadTrialOnnx(errored[0]!.id));
     expect({ status: noModel.status, message: noModel.message }).toEqual({ status: 404, message: expect.stringContaining('has no ONNX model: it is ERRORED and saved no model') });
   });

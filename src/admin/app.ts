@@ -10,6 +10,7 @@ import { dashboardRoutes } from './dashboard/routes.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { inferenceJobRoutes } from './routes/inference-jobs.ts';
 import { predictorRoutes } from './routes/predictors.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
 import { trainJobRoutes } from './routes/train-jobs.ts';
 import { userRoutes } from './routes/users.ts';
@@ -33,7 +34,8 @@ export function createAdminApp(deps: AdminDeps) {
     .use(datasetRoutes(deps))
     .use(trainJobRoutes(deps))
     .use(inferenceJobRoutes(deps))
-    .use(predictorRoutes(deps));
+    .use(predictorRoutes(deps))
+    .use(metricsRoutes(deps));
 }
 
 export type AdminApp = ReturnType<typeof createAdminApp>;

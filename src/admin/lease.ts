@@ -6,6 +6,7 @@
  * Admin is alive, and one that finds its own lease gone ends its work there.
  */
 import { hostname } from 'node:os';
+import type { Logger } from '../common/log.ts';
 import { processAlive } from '../common/process-alive.ts';
 import type { Store } from './store/store.ts';
 
@@ -21,6 +22,8 @@ export interface LeasedWork {
 export interface LeaseOptions {
   id: string;
   seconds: number;
+  /** Where a lost or failing lease is told. */
+  log: Logger;
 }
 
 export class AdminLease {
@@ -66,7 +69,7 @@ export class AdminLease {
   private async renew(): Promise<void> {
     const work = this.work!;
     if (!(await this.store.admins.heartbeat(this.options.id))) {
-      console.error('this Admin lost its lease (its heartbeat was late by more than RAFIKI_ADMIN_LEASE_SECONDS): its jobs are left to whichever Admin claims them');
+      this.options.log.error('this Admin lost its lease (its heartbeat was late by more than RAFIKI_ADMIN_LEASE_SECONDS): its jobs are left to whichever Admin claims them');
       await work.lose();
       await this.register();
     }
@@ -74,12 +77,12 @@ export class AdminLease {
     await this.store.services.endOrphans('the Admin that started it stopped');
     await work.claim();
     await work.follow();
-    if (this.failing) console.error('the lease is renewed again');
+    if (this.failing) this.options.log.warn('the lease is renewed again');
     this.failing = false;
   }
 
   private report(error: unknown): void {
-    if (!this.failing) console.error(`could not renew this Admin's lease (retrying every ${(this.options.seconds / 3).toFixed(1)} s):`, (error as Error).message);
+    if (!this.failing) this.options.log.error(`could not renew this Admin's lease (retrying every ${(this.options.seconds / 3).toFixed(1)} s)`, { error: (error as Error).message });
     this.failing = true;
   }
 }

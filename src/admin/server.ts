@@ -23,6 +23,11 @@ import { chooseSandbox } from './services/sandbox.ts';
 import { TemplateFiles } from './services/template-files.ts';
 import { TrainingManager } from './training/manager.ts';
 import { InferenceManager } from './inference/manager.ts';
+import { JobTransitions } from './jobs/transitions.ts';
+import { jsonLogger } from '../common/log.ts';
+import { adminMetrics } from './metrics.ts';
+import { observeRequests } from './request-log.ts';
+import { logTransitions } from './transition-log.ts';
 import { openStore, type Store } from './store/store.ts';
 
 export interface RunningAdmin {
@@ -36,35 +41,48 @@ export interface RunningAdmin {
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Where the log's lines go (each ends with a newline); stdout by default. */
+  writeLog?: (line: string) => void;
+}
+
 /**
  * @example
  * const admin = await startAdmin(loadConfig());
  * console.log(admin.url);
  * await admin.stop();
  */
-export async function startAdmin(config: Config): Promise<RunningAdmin> {
+export async function startAdmin(config: Config, { writeLog }: StartOptions = {}): Promise<RunningAdmin> {
   // What the Admin writes (the database, keys, datasets, deployments) is its user's alone: files 0600, folders 0700.
   process.umask(0o077);
+  const log = jsonLogger({ level: config.logLevel, ...(writeLog ? { write: writeLog } : {}) });
   const sandbox = await chooseSandbox(config.sandbox);
   const store = await openStore({ url: config.databaseUrl, dataDir: config.dataDir });
   let lease: AdminLease | undefined;
   try {
     const superadmin = await ensureSuperadmin(store, config);
     const adminId = randomUUID();
-    lease = await AdminLease.take(store, { id: adminId, seconds: config.adminLeaseSeconds });
+    lease = await AdminLease.take(store, { id: adminId, seconds: config.adminLeaseSeconds, log });
     const tokens = await TokenIssuer.create(signingKeys(config.dataDir, config.jwtPrivateKey), config.tokenTtlSeconds);
     const blobs = new BlobStore(join(config.dataDir, 'datasets'));
     const services = new ServicesManager(new LocalServices({ sandbox }), store.services, { host: config.publicHost, adminId });
     const templates = new TemplateFiles(join(config.dataDir, 'templates'), { services, limits: installLimits(config) });
     const advisor = config.advisorUrl ? httpAdvisor(config.advisorUrl) : localAdvisor(new SessionStore());
-    const training = new TrainingManager({ store, advisor, services, templates, blobs, workerLimits: trainWorkerLimits(config), ...(config.advisorSeed !== undefined ? { advisorSeed: config.advisorSeed } : {}) });
-    const inference = new InferenceManager({ store, services, templates, config, tokens });
-    const deps = { adminId, store, tokens, config, blobs, templates, advisor, services, training, inference };
+    const metrics = adminMetrics(store.counts);
+    const tellLog = logTransitions(log);
+    const transitions = new JobTransitions(store, (transition) => {
+      tellLog(transition);
+      metrics.transition(transition);
+    });
+    const training = new TrainingManager({ store, transitions, log, advisor, services, templates, blobs, workerLimits: trainWorkerLimits(config), ...(config.advisorSeed !== undefined ? { advisorSeed: config.advisorSeed } : {}) });
+    const inference = new InferenceManager({ store, services, templates, config, tokens, transitions, log });
+    const deps = { adminId, store, tokens, config, blobs, templates, advisor, services, training, inference, transitions, log, metrics };
     if (config.builtinModels) {
       const superadminUser = await store.users.byEmail(config.superadminEmail);
       if (superadminUser) await ensureBuiltinModels(deps, superadminUser.id);
     }
     const app = createAdminApp(deps);
+    const handle = observeRequests((request) => app.handle(request), { routes: app.routes, log, metrics });
     // Uploads are streamed and capped by their routes; Bun's own cap must be above theirs.
     // The port first: an Admin that cannot listen (another holds the port) ends here, before it claims any job.
     const server = Bun.serve({
@@ -73,7 +91,7 @@ export async function startAdmin(config: Config): Promise<RunningAdmin> {
       maxRequestBodySize: config.maxDatasetBytes + 16 * 1024 * 1024,
       fetch: (request, listener) => {
         noteAddress(request, listener.requestIP(request)?.address);
-        return app.handle(request);
+        return handle(request);
       },
     });
     const port = server.port ?? config.adminPort;

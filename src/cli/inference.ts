@@ -27,7 +27,7 @@ export function registerInference(program: Command): void {
 
   withJson(inference
     .command('create')
-    .description("deploy a STOPPED train job's best trials (the best of each template, or the best N)")
+    .description("deploy the best completed trials of a train job that has ended, STOPPED or ERRORED (the best of each template, or the best N)")
     .argument('<app>', 'the app of the train job')
     .addOption(versionOption('the app version of the train job'))
     .option('--models <count>', 'deploy the best N trials overall', positiveInteger)

@@ -23,13 +23,14 @@ export function registerTrials(program: Command): void {
       print(flags, list, (rows) => (rows.length === 0 ? 'no trials yet' : trialsTable(rows, { ids: true, width: terminalWidth() })));
     });
 
-  withJson(trials.command('get').description("a trial's details: model, status, score, knobs").argument('<id>', 'the trial id'))
+  withJson(trials.command('get').description("a trial's details: model, status, score, knobs, and where a failed one failed").argument('<id>', 'the trial id'))
     .action(async (id: string, flags: JsonFlag) => {
       print(flags, await loggedInClient().getTrial(id), (t) => `${details([
         ['id', t.id], ['train job', `${t.app} v${t.app_version}`], ['no', t.no], ['model', `${t.model_name} version ${t.model_version} (${t.model_id})`],
         ['status', t.status], ['score', score(t.score)], ['error', t.error], ['started', when(t.datetime_started)],
         ['stopped', when(t.datetime_stopped)], ['duration', elapsed(t.datetime_started, t.datetime_stopped)],
-      ])}\nknobs:\n${Object.entries(t.knobs).map(([name, value]) => `  ${name}: ${value}`).join('\n') || '  none'}`);
+      ])}\nknobs:\n${Object.entries(t.knobs).map(([name, value]) => `  ${name}: ${value}`).join('\n') || '  none'}${
+        t.error_stack ? `\nwhere it failed:\n${t.error_stack.split('\n').map((line) => `  ${line.trim()}`).join('\n')}` : ''}`);
     });
 
   withJson(trials

@@ -211,7 +211,7 @@ export class AdminApi {
     return this.http.request('GET', `/trials/${encodeURIComponent(id)}/onnx`, { binary: true });
   }
 
-  /** Deploys a STOPPED train job's best trials; the answer's `predictor_host` takes queries. */
+  /** Deploys the best completed trials of a train job that has ended (STOPPED or ERRORED); the answer's `predictor_host` takes queries. */
   createInferenceJob(app: string, appVersion = -1, budget?: CreateInferenceJobRequest['budget']): Promise<InferenceJobJson> {
     return this.http.request('POST', '/inference_jobs', { json: { app, app_version: appVersion, ...(budget ? { budget } : {}) } });
   }

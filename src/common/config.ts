@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { LOG_LEVELS, type LogLevel } from './log.ts';
 
 export interface Config {
   /** Where the embedded database, secrets, datasets and caches live. */
@@ -54,6 +55,8 @@ export interface Config {
   datasetUrlAllow: string[];
   tlsCert: string | undefined;
   tlsKey: string | undefined;
+  /** The least severe log line the Admin writes: debug, info, warn or error. */
+  logLevel: LogLevel;
 }
 
 export const SANDBOX_MODES = ['auto', 'required', 'off'] as const;
@@ -193,5 +196,6 @@ export function loadConfig(env: Env = process.env): Config {
     datasetUrlAllow: addresses(env, 'RAFIKI_DATASET_URL_ALLOW'),
     tlsCert,
     tlsKey,
+    logLevel: oneOf(env, 'RAFIKI_LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }

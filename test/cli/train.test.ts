@@ -127,6 +127,10 @@ describe('rafiki train and trials', () => {
     expect(watch.stderr).toContain('rafiki: train job broken v1 ERRORED: 5 trials failed in a row; the last: this template always fails');
     expect(watch.stdout).toMatch(/^ +1 +fails +ERRORED +- /m);
     expect(watch.code).toBe(1);
+    // A failed trial's details say where the template failed: its stack.
+    const [failed] = (await rafiki.run(['trials', 'list', 'broken', '--json'])).json;
+    const details = await rafiki.run(['trials', 'get', failed.id]);
+    expect(details.stdout).toMatch(/^where it failed:\n  Error: this template always fails\n  at .*train/m);
   });
 
   test("trials export saves a trial's ONNX model; a template without ONNX exits 1 with the reason", async () => {

@@ -13,6 +13,8 @@ export function testConfig(backend: Backend, env: Record<string, string> = {}): 
     RAFIKI_SUPERADMIN_PASSWORD: SUPERADMIN.password,
     // Checking the six built-in templates costs seconds; the tests that want them say so.
     RAFIKI_BUILTIN_MODELS: 'false',
+    // The Admin's request and job log is tested where it is asked for; elsewhere only errors.
+    RAFIKI_LOG_LEVEL: 'error',
     ...(backend.databaseUrl ? { DATABASE_URL: backend.databaseUrl } : {}),
     ...env,
   });

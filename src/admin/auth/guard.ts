@@ -7,6 +7,7 @@ import type { UserType } from '../../common/domain.ts';
 import { bearerToken } from '../../common/auth/tokens.ts';
 import { forbidden, unauthorized } from '../../common/errors.ts';
 import type { AdminDeps } from '../context.ts';
+import { noteCaller } from '../request-caller.ts';
 import type { User } from '../store/users.ts';
 
 export type Caller = Pick<User, 'id' | 'email' | 'userType'>;
@@ -26,8 +27,9 @@ export async function authenticate(deps: AdminDeps, authorization: string | unde
 export const guard = (deps: AdminDeps) =>
   new Elysia({ name: 'rafiki.guard', seed: deps }).macro({
     roles: (roles: readonly UserType[]) => ({
-      async resolve({ headers }) {
+      async resolve({ headers, request }) {
         const caller = await authenticate(deps, headers.authorization);
+        noteCaller(request, caller.id);
         if (!roles.includes(caller.userType)) {
           throw forbidden(`this action needs one of the roles ${roles.join(', ')}; you are ${caller.userType}`);
         }

@@ -9,11 +9,14 @@ import * as Comlink from 'comlink';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../common/config.ts';
+import type { Logger } from '../../common/log.ts';
 import { serve } from '../../common/ipc/calls.ts';
 import {
   FRONTEND_CHANNEL, FRONTEND_DEFAULTS, FRONTEND_HOST_CALLS, FRONTEND_HOST_CHANNEL, type DeployedTrial, type FrontendApi, type FrontendSpec,
 } from '../../common/protocols/frontend.ts';
 import type { TokenIssuer } from '../auth/tokens.ts';
+import { isActive } from '../jobs/statuses.ts';
+import type { JobTransitions } from '../jobs/transitions.ts';
 import { frontendLimits, inferenceWorkerLimits } from '../services/limits.ts';
 import type { RecordedProcess, ServicesManager } from '../services/manager.ts';
 import { TemplateFiles } from '../services/template-files.ts';
@@ -33,6 +36,9 @@ export interface InferenceDeps {
   config: Config;
   /** Its public key goes to frontends, which check tokens with it. */
   tokens: TokenIssuer;
+  /** Where every status change of a job is written. */
+  transitions: JobTransitions;
+  log: Logger;
 }
 
 interface Deployment { process: RecordedProcess; frontend: Comlink.Remote<FrontendApi> }
@@ -82,7 +88,7 @@ export class InferenceManager {
    * `preferredPort` (a redeployed job's port) is used when it is free.
    */
   async deploy(job: InferenceJobRecord, trainJob: TrainJobRecord, preferredPort?: number): Promise<string> {
-    const { store, services, config } = this.deps;
+    const { store, services, config, transitions } = this.deps;
     let deployment: Deployment | undefined;
     try {
       const trials = await this.trialsOf(job, trainJob);
@@ -123,17 +129,17 @@ export class InferenceManager {
       const { port } = await Promise.race([frontend.start(spec), died, timeout]);
       await process.ready(port);
       const predictorHost = `${config.publicHost}:${port}`;
-      await store.inferenceJobs.update(job.id, { status: 'RUNNING', predictorHost });
+      await transitions.inferenceJobMoved(job, { status: 'RUNNING', predictorHost });
       void process.wait().then(async (info) => {
         if (info.requested || this.deployments.get(job.id) !== deployment) return;
         this.deployments.delete(job.id);
-        await store.inferenceJobs.update(job.id, { status: 'ERRORED', error: `its frontend ${info.reason}` }).catch(() => {});
+        await transitions.inferenceJobMoved(job, { status: 'ERRORED', error: `its frontend ${info.reason}` }).catch(() => {});
       });
       return predictorHost;
     } catch (error) {
       this.deployments.delete(job.id);
       await deployment?.process.stop();
-      await store.inferenceJobs.update(job.id, { status: 'ERRORED', error: (error as Error).message });
+      await transitions.inferenceJobMoved(job, { status: 'ERRORED', error: (error as Error).message });
       throw error;
     }
   }
@@ -171,7 +177,8 @@ export class InferenceManager {
   }
 
   /** Answers what is in flight, then ends the frontend and its workers. */
-  async stop(jobId: string): Promise<void> {
+  async stop(job: Pick<InferenceJobRecord, 'id' | 'trainJobId'>): Promise<void> {
+    const jobId = job.id;
     const deployment = this.deployments.get(jobId);
     this.deployments.delete(jobId);
     if (deployment) {
@@ -179,7 +186,7 @@ export class InferenceManager {
       await Promise.race([deployment.frontend.stop(), deployment.process.wait(), Bun.sleep(STOP_TIMEOUT_MS)]).catch(() => {});
       await deployment.process.stop();
     }
-    await this.deps.store.inferenceJobs.update(jobId, { status: 'STOPPED' });
+    await this.deps.transitions.inferenceJobMoved(job, { status: 'STOPPED' });
     rmSync(this.folder(jobId), { recursive: true, force: true });
   }
 
@@ -188,10 +195,10 @@ export class InferenceManager {
     const { store } = this.deps;
     for (const job of await store.inferenceJobs.claimFree(adminId)) {
       // Not RUNNING until its new frontend is ready.
-      await store.inferenceJobs.update(job.id, { status: 'STARTED' });
+      await this.deps.transitions.inferenceJobMoved(job, { status: 'STARTED' });
       const trainJob = await store.trainJobs.byId(job.trainJobId);
       const lastPort = Number(job.predictorHost?.split(':').pop()) || undefined;
-      if (trainJob) void this.deploy(job, trainJob, lastPort).catch((error) => console.error(`inference job ${job.id} could not start again:`, error));
+      if (trainJob) void this.deploy(job, trainJob, lastPort).catch((error: Error) => this.deps.log.error('an inference job could not start again', { inference_job_id: job.id, error: error.message }));
     }
   }
 
@@ -199,7 +206,7 @@ export class InferenceManager {
   async follow(): Promise<void> {
     for (const jobId of [...this.deployments.keys()]) {
       const job = await this.deps.store.inferenceJobs.byId(jobId);
-      if (job && job.status !== 'STARTED' && job.status !== 'RUNNING') await this.stop(jobId);
+      if (job && !isActive(job.status)) await this.stop(job);
     }
   }
 

@@ -65,6 +65,7 @@ export const TrialResponse = t.Object({
   status: oneOf(TRIAL_STATUSES),
   score: t.Union([t.Number(), t.Null()]),
   error: t.Union([t.String(), t.Null()]),
+  error_stack: t.Union([t.String(), t.Null()], { description: "Where the template failed (its stack), for the job's owner and admins; null for others and for a trial that did not fail" }),
   worker_id: t.Union([t.String(), t.Null()]),
   datetime_started: t.String(),
   datetime_stopped: t.Union([t.String(), t.Null()]),

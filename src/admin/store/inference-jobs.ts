@@ -1,5 +1,6 @@
 /** Inference jobs: a train job's best trials, deployed behind one query frontend. */
 import type { InferenceBudget, JobStatus } from '../../common/domain.ts';
+import { ACTIVE_JOB_STATUSES, isActive } from '../jobs/statuses.ts';
 import type { Sql } from './database.ts';
 
 export interface InferenceJobRecord {
@@ -66,7 +67,7 @@ export class InferenceJobStore {
   }
 
   async runningOf(trainJobId: string): Promise<InferenceJobRecord | null> {
-    const [row] = await this.select(this.sql`where j.train_job_id = ${trainJobId} and j.status in ('STARTED', 'RUNNING')`);
+    const [row] = await this.select(this.sql`where j.train_job_id = ${trainJobId} and j.status in ${this.sql(ACTIVE_JOB_STATUSES)}`);
     return row ? toJob(row) : null;
   }
 
@@ -78,15 +79,14 @@ export class InferenceJobStore {
   /** Active jobs no Admin holds become `adminId`'s: answers them, for it to deploy again. */
   async claimFree(adminId: string): Promise<InferenceJobRecord[]> {
     const claimed = await this.sql<{ id: string }[]>`update inference_jobs set admin_id = ${adminId}
-      where status in ('STARTED', 'RUNNING') and admin_id is null returning id`;
+      where status in ${this.sql(ACTIVE_JOB_STATUSES)} and admin_id is null returning id`;
     if (claimed.length === 0) return [];
     return (await this.select(this.sql`where j.id in ${this.sql(claimed.map((r) => r.id))} order by j.started_at`)).map(toJob);
   }
 
   async update(id: string, change: { status: JobStatus; predictorHost?: string; error?: string }): Promise<void> {
-    const ended = change.status === 'STOPPED' || change.status === 'ERRORED';
     await this.sql`update inference_jobs set status = ${change.status},
       predictor_host = coalesce(${change.predictorHost ?? null}, predictor_host), error = coalesce(${change.error ?? null}, error),
-      stopped_at = ${ended ? this.sql`now()` : this.sql`null`} where id = ${id}`;
+      stopped_at = ${isActive(change.status) ? this.sql`null` : this.sql`now()`} where id = ${id}`;
   }
 }

@@ -3,6 +3,7 @@
  * whether that reaches a Postgres server or the embedded PGlite.
  */
 import { AdminStore } from './admins.ts';
+import { CountStore } from './counts.ts';
 import { openDatabase, type Database, type OpenDatabaseOptions } from './database.ts';
 import { DatasetStore } from './datasets.ts';
 import { InferenceJobStore } from './inference-jobs.ts';
@@ -21,6 +22,7 @@ export class Store {
   readonly trials: TrialStore;
   readonly services: ServiceStore;
   readonly inferenceJobs: InferenceJobStore;
+  readonly counts: CountStore;
 
   constructor(readonly db: Database) {
     this.admins = new AdminStore(db.sql);
@@ -31,6 +33,7 @@ export class Store {
     this.trials = new TrialStore(db.sql);
     this.services = new ServiceStore(db.sql);
     this.inferenceJobs = new InferenceJobStore(db.sql);
+    this.counts = new CountStore(db.sql);
   }
 
   get kind(): Database['kind'] {

@@ -1,5 +1,6 @@
 /** Train jobs and their sub-jobs (one per template). */
 import type { JobStatus, Task, TrainBudget } from '../../common/domain.ts';
+import { ACTIVE_JOB_STATUSES, isActive } from '../jobs/statuses.ts';
 import type { Sql } from './database.ts';
 
 export interface TrainJobRecord {
@@ -51,9 +52,6 @@ const toSub = (r: SubRow): SubTrainJobRecord => ({
   startedAt: r.started_at, stoppedAt: r.stopped_at,
 });
 
-/** Statuses of a job that still has work to do. */
-export const ACTIVE_STATUSES = ['STARTED', 'RUNNING'] as const;
-
 export class TrainJobStore {
   constructor(private readonly sql: Sql) {}
 
@@ -65,7 +63,7 @@ export class TrainJobStore {
     return this.sql.begin(async (tx) => {
       // Serialises creations per user and app, so versions never collide.
       await tx`select pg_advisory_xact_lock(hashtext(${`${input.userId}/${input.app}`}))`;
-      const [active] = await tx`select 1 from train_jobs where user_id = ${input.userId} and app = ${input.app} and status in ('STARTED', 'RUNNING')`;
+      const [active] = await tx`select 1 from train_jobs where user_id = ${input.userId} and app = ${input.app} and status in ${tx(ACTIVE_JOB_STATUSES)}`;
       if (active) return null;
       const [row] = await tx<TrainJobRow[]>`
         insert into train_jobs (user_id, app, app_version, task, train_dataset_id, val_dataset_id, budget, train_args, admin_id)
@@ -103,33 +101,24 @@ export class TrainJobStore {
   /** Active jobs no Admin holds become `adminId`'s: answers them, for it to run. */
   async claimFree(adminId: string): Promise<TrainJobRecord[]> {
     return (await this.sql<TrainJobRow[]>`update train_jobs set admin_id = ${adminId}
-      where status in ('STARTED', 'RUNNING') and admin_id is null returning *`).map(toJob);
+      where status in ${this.sql(ACTIVE_JOB_STATUSES)} and admin_id is null returning *`).map(toJob);
   }
 
   async subJobs(trainJobId: string): Promise<SubTrainJobRecord[]> {
     return (await this.sql<SubRow[]>`select * from sub_train_jobs where train_job_id = ${trainJobId} order by started_at, id`).map(toSub);
   }
 
-  async setSubStatus(id: string, status: SubTrainJobRecord['status'], error: string | null = null): Promise<void> {
-    const ended = status === 'STOPPED' || status === 'ERRORED';
-    await this.sql`update sub_train_jobs set status = ${status}, error = coalesce(${error}, error),
-      stopped_at = ${ended ? this.sql`now()` : this.sql`null`} where id = ${id}`;
+  async setSubStatus(id: string, status: SubTrainJobRecord['status'], error: string | null = null): Promise<SubTrainJobRecord | null> {
+    const [row] = await this.sql<SubRow[]>`update sub_train_jobs set status = ${status}, error = coalesce(${error}, error),
+      stopped_at = ${isActive(status) ? this.sql`null` : this.sql`now()`} where id = ${id} returning *`;
+    return row ? toSub(row) : null;
   }
 
-  /**
-   * A job's status follows its sub-jobs: RUNNING while any is active, then
-   * STOPPED, or ERRORED when every one ended in error.
-   */
-  async refreshStatus(id: string): Promise<TrainJobRecord | null> {
-    const subs = await this.subJobs(id);
-    const active = subs.some((s) => s.status === 'STARTED' || s.status === 'RUNNING');
-    const running = subs.some((s) => s.status === 'RUNNING');
-    const allErrored = subs.length > 0 && subs.every((s) => s.status === 'ERRORED');
-    const status: JobStatus = active ? (running ? 'RUNNING' : 'STARTED') : allErrored ? 'ERRORED' : 'STOPPED';
-    const error = allErrored ? subs.map((s) => s.error).filter(Boolean).join('; ') : null;
+  /** Sets a job's status (src/admin/jobs/statuses.ts decides it); an ended job keeps its first stop time. */
+  async setStatus(id: string, change: { status: JobStatus; error: string | null }): Promise<TrainJobRecord | null> {
     const [row] = await this.sql<TrainJobRow[]>`
-      update train_jobs set status = ${status}, error = ${error},
-        stopped_at = ${active ? this.sql`null` : this.sql`coalesce(stopped_at, now())`}
+      update train_jobs set status = ${change.status}, error = ${change.error},
+        stopped_at = ${isActive(change.status) ? this.sql`null` : this.sql`coalesce(stopped_at, now())`}
       where id = ${id} returning *`;
     return row ? toJob(row) : null;
   }

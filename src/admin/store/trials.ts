@@ -2,6 +2,7 @@
 import type { TrialStatus } from '../../common/domain.ts';
 import type { Knobs } from '../../model/knobs.ts';
 import type { LogEntry } from '../../common/protocols/train.ts';
+import { ACTIVE_TRIAL_STATUSES } from '../jobs/statuses.ts';
 import type { Sql } from './database.ts';
 
 export interface TrialRecord {
@@ -17,6 +18,8 @@ export interface TrialRecord {
   status: TrialStatus;
   score: number | null;
   error: string | null;
+  /** Where the template failed (an ERRORED trial's stack, when it had one). */
+  errorStack: string | null;
   workerId: string | null;
   startedAt: Date;
   stoppedAt: Date | null;
@@ -36,7 +39,7 @@ export interface TrialReport {
 
 interface TrialRow {
   id: string; sub_train_job_id: string; train_job_id: string; no: number; model_id: string; model_name: string; model_version: number;
-  knobs: Knobs; status: TrialStatus; score: number | null; error: string | null; worker_id: string | null;
+  knobs: Knobs; status: TrialStatus; score: number | null; error: string | null; error_stack: string | null; worker_id: string | null;
   started_at: Date; stopped_at: Date | null; updated_at: Date;
 }
 
@@ -44,8 +47,15 @@ interface ReportRow { id: string; trial_id: string; step: number; score: number 
 
 const toTrial = (r: TrialRow): TrialRecord => ({
   id: r.id, subTrainJobId: r.sub_train_job_id, trainJobId: r.train_job_id, no: r.no, modelId: r.model_id,
-  modelName: r.model_name, modelVersion: r.model_version, knobs: r.knobs, status: r.status, score: r.score, error: r.error, workerId: r.worker_id,
+  modelName: r.model_name, modelVersion: r.model_version, knobs: r.knobs, status: r.status, score: r.score, error: r.error, errorStack: r.error_stack, workerId: r.worker_id,
   startedAt: r.started_at, stoppedAt: r.stopped_at, updatedAt: r.updated_at,
+});
+
+/** A trial as an update answers it (the trials table alone): what its end was. */
+export type TrialEnd = Pick<TrialRecord, 'id' | 'subTrainJobId' | 'no' | 'status' | 'score' | 'error' | 'startedAt' | 'stoppedAt'>;
+
+const toEnd = (r: Omit<TrialRow, 'train_job_id' | 'model_name'>): TrialEnd => ({
+  id: r.id, subTrainJobId: r.sub_train_job_id, no: r.no, status: r.status, score: r.score, error: r.error, startedAt: r.started_at, stoppedAt: r.stopped_at,
 });
 
 const toReport = (r: ReportRow): TrialReport => ({
@@ -106,24 +116,26 @@ export class TrialStore {
     return (await this.select(this.sql`where t.sub_train_job_id = ${subTrainJobId} order by t.no`)).map(toTrial);
   }
 
-  /** Stores a trial's end: its score and parameters when it has them, in one transaction. */
-  async finish(id: string, end: { status: TrialStatus; score?: number | null; error?: string | null; params?: Uint8Array; onnx?: Uint8Array | null }): Promise<void> {
-    await this.sql.begin(async (tx) => {
-      await tx`update trials set status = ${end.status}, score = ${end.score ?? null}, error = ${end.error ?? null}, stopped_at = now(), updated_at = clock_timestamp()
-        where id = ${id}`;
+  /** Stores a trial's end: its score and parameters when it has them, in one transaction. Answers the trial as it ended, or null when there is none. */
+  async finish(id: string, end: { status: TrialStatus; score?: number | null; error?: string | null; errorStack?: string | null; params?: Uint8Array; onnx?: Uint8Array | null }): Promise<TrialEnd | null> {
+    return this.sql.begin(async (tx) => {
+      const [row] = await tx<TrialRow[]>`update trials set status = ${end.status}, score = ${end.score ?? null}, error = ${end.error ?? null},
+        error_stack = ${end.errorStack ?? null}, stopped_at = now(), updated_at = clock_timestamp()
+        where id = ${id} returning *`;
       if (end.params) {
         await tx`insert into trial_parameters (trial_id, params, onnx) values (${id}, ${end.params}, ${end.onnx ?? null})
           on conflict (trial_id) do update set params = excluded.params, onnx = excluded.onnx`;
       }
+      return row ? toEnd(row) : null;
     });
   }
 
-  /** Trials left RUNNING by a process that is gone become ERRORED with `reason`. */
-  async interruptRunning(reason: string, subTrainJobId?: string): Promise<number> {
-    const rows = await this.sql`update trials set status = 'ERRORED', error = ${reason}, stopped_at = now(), updated_at = clock_timestamp()
-      where status in ('RUNNING', 'PENDING') ${subTrainJobId ? this.sql`and sub_train_job_id = ${subTrainJobId}` : this.sql``}
-      returning id`;
-    return rows.length;
+  /** Trials left RUNNING (or PENDING) by a process that is gone become ERRORED with `reason`; answers them. */
+  async interruptRunning(reason: string, subTrainJobId?: string): Promise<TrialEnd[]> {
+    const rows = await this.sql<TrialRow[]>`update trials set status = 'ERRORED', error = ${reason}, stopped_at = now(), updated_at = clock_timestamp()
+      where status in ${this.sql(ACTIVE_TRIAL_STATUSES)} ${subTrainJobId ? this.sql`and sub_train_job_id = ${subTrainJobId}` : this.sql``}
+      returning *`;
+    return rows.map(toEnd);
   }
 
   /** Appends log entries in one statement (a template logs every epoch; one insert each would cost more than the IPC). */

@@ -8,6 +8,7 @@
  * changed (`OVERLAP_MS`): a transaction that commits late is not missed, and
  * what was already sent is not sent twice.
  */
+import { isActive } from '../jobs/statuses.ts';
 import type { Store } from '../store/store.ts';
 import type { TrainJobRecord } from '../store/train-jobs.ts';
 import type { TrialRecord, TrialReport } from '../store/trials.ts';
@@ -19,8 +20,6 @@ export type FeedEvent =
 
 export const FEED_POLL_MS = 250;
 const OVERLAP_MS = 2_000;
-
-const active = (job: TrainJobRecord) => job.status === 'STARTED' || job.status === 'RUNNING';
 
 export async function* followTrainJob(store: Store, jobId: string, signal: AbortSignal): AsyncGenerator<FeedEvent> {
   let job = await store.trainJobs.byId(jobId);
@@ -41,7 +40,7 @@ export async function* followTrainJob(store: Store, jobId: string, signal: Abort
   let trialsSince = latest(sentTrials.values());
   let reportsSince = latest(sentReports.values());
 
-  while (active(job) && !signal.aborted) {
+  while (isActive(job.status) && !signal.aborted) {
     await Bun.sleep(FEED_POLL_MS);
     const now = await store.trainJobs.byId(jobId);
     if (!now) return;

@@ -3,6 +3,7 @@
  * jobs on request, suspends them at shutdown, and resumes the jobs its lease
  * lets it claim (everything needed to resume is in the store).
  */
+import { isActive } from '../jobs/statuses.ts';
 import type { TrainJobRecord } from '../store/train-jobs.ts';
 import { INTERRUPTED, SubJobRunner, type RunnerDeps } from './sub-job-runner.ts';
 
@@ -30,12 +31,12 @@ export class TrainingManager {
     const entry: RunningJob = { runners: [], done: Promise.resolve(), ending: null };
     this.running.set(job.id, entry);
     entry.done = (async () => {
-      const subs = (await this.deps.store.trainJobs.subJobs(job.id)).filter((s) => s.status === 'STARTED' || s.status === 'RUNNING');
+      const subs = (await this.deps.store.trainJobs.subJobs(job.id)).filter((s) => isActive(s.status));
       entry.runners = subs.map((sub) => new SubJobRunner(this.deps, job, sub, deadline));
       if (entry.ending) end(entry, entry.ending);
       await Promise.all(entry.runners.map((r) => r.run()));
-      await this.deps.store.trainJobs.refreshStatus(job.id);
-    })().catch((error) => console.error(`train job ${job.app} v${job.appVersion} failed:`, error))
+      await this.deps.transitions.trainJobFollows(job.id);
+    })().catch((error: Error) => this.deps.log.error('a train job failed in the Admin', { train_job_id: job.id, app: job.app, app_version: job.appVersion, error: error.message, stack: error.stack ?? null }))
       .finally(() => this.running.delete(job.id));
   }
 
@@ -47,9 +48,9 @@ export class TrainingManager {
       await entry.done;
     }
     for (const sub of await this.deps.store.trainJobs.subJobs(jobId)) {
-      if (sub.status === 'STARTED' || sub.status === 'RUNNING') await this.deps.store.trainJobs.setSubStatus(sub.id, 'STOPPED');
+      if (isActive(sub.status)) await this.deps.transitions.subJobMoved(jobId, sub.id, 'STOPPED');
     }
-    await this.deps.store.trainJobs.refreshStatus(jobId);
+    await this.deps.transitions.trainJobFollows(jobId);
   }
 
   /** Waits for a job to end by itself (its budget), for tests and scripts. */
@@ -61,7 +62,7 @@ export class TrainingManager {
   async claim(adminId: string): Promise<void> {
     const { store } = this.deps;
     for (const job of await store.trainJobs.claimFree(adminId)) {
-      for (const sub of await store.trainJobs.subJobs(job.id)) await store.trials.interruptRunning(INTERRUPTED, sub.id);
+      for (const sub of await store.trainJobs.subJobs(job.id)) await this.deps.transitions.trialsInterrupted(INTERRUPTED, sub.id);
       this.start(job);
     }
   }
@@ -70,7 +71,7 @@ export class TrainingManager {
   async follow(): Promise<void> {
     for (const [jobId, entry] of this.running) {
       const job = await this.deps.store.trainJobs.byId(jobId);
-      if (job && job.status !== 'STARTED' && job.status !== 'RUNNING' && entry.ending === null) end(entry, 'stop');
+      if (job && !isActive(job.status) && entry.ending === null) end(entry, 'stop');
     }
   }
 

@@ -8,8 +8,11 @@ import type { Advisor } from '../../advisor/client.ts';
 import { Ending } from '../../common/ending.ts';
 import { RafikiError } from '../../common/errors.ts';
 import type { KnobConfig } from '../../model/knobs.ts';
+import type { Logger } from '../../common/log.ts';
 import type { Limits } from '../../common/services/services.ts';
 import type { BlobStore } from '../files/blob-store.ts';
+import { isTrialActive } from '../jobs/statuses.ts';
+import type { JobTransitions } from '../jobs/transitions.ts';
 import type { ServicesManager } from '../services/manager.ts';
 import { TemplateFiles } from '../services/template-files.ts';
 import type { Store } from '../store/store.ts';
@@ -23,6 +26,9 @@ export interface RunnerDeps {
   services: ServicesManager;
   templates: TemplateFiles;
   blobs: BlobStore;
+  /** Where every status change of a sub-job, its job and its trials is written. */
+  transitions: JobTransitions;
+  log: Logger;
   /** Each train worker's limits; its CPU time is counted per trial. */
   workerLimits: Limits;
   /** Seeds every Advisor session (RAFIKI_ADVISOR_SEED). */
@@ -114,8 +120,7 @@ export class SubJobRunner {
       const templatePath = this.deps.templates.write(folder, code);
       this.knobConfig = model.knobConfig;
       await this.openSession();
-      await store.trainJobs.setSubStatus(this.sub.id, 'RUNNING');
-      await store.trainJobs.refreshStatus(this.job.id);
+      await this.deps.transitions.subJobMoved(this.job.id, this.sub.id, 'RUNNING');
       const files: TrainWorkerFiles = {
         template: templatePath, nodeModules: TemplateFiles.nodeModules(folder), className: model.modelClass, task: this.job.task,
         train: this.deps.blobs.pathOf(train.sha256), val: this.deps.blobs.pathOf(val.sha256), trainArgs: this.job.trainArgs,
@@ -131,8 +136,7 @@ export class SubJobRunner {
       if (this.session) await this.deps.advisor.deleteSession(this.session).catch(() => {});
     }
     if (this.suspending) return;
-    await store.trainJobs.setSubStatus(this.sub.id, failure ? 'ERRORED' : 'STOPPED', failure);
-    await store.trainJobs.refreshStatus(this.job.id);
+    await this.deps.transitions.subJobMoved(this.job.id, this.sub.id, failure ? 'ERRORED' : 'STOPPED', failure);
   }
 
   /**
@@ -147,7 +151,7 @@ export class SubJobRunner {
       knob_config: this.knobConfig as never,
       strategy: 'auto',
       stopping: stoppingFor(this.knobConfig),
-      history: past.map((t) => ({ knobs: t.knobs, score: t.status === 'ERRORED' || t.status === 'RUNNING' ? null : t.score, trial_no: t.no })),
+      history: past.map((t) => ({ knobs: t.knobs, score: t.status === 'ERRORED' || isTrialActive(t.status) ? null : t.score, trial_no: t.no })),
       ...(limit >= 0 ? { max_trials: Math.max(limit, 1) } : {}),
       ...(this.deps.advisorSeed !== undefined ? { seed: this.deps.advisorSeed } : {}),
     }));
@@ -211,7 +215,7 @@ export class SubJobRunner {
         }
         const proposal = await this.advise((session) => this.deps.advisor.propose(session));
         if (!proposal || this.stopping) break;
-        const trial = await this.deps.store.trials.start({ subTrainJobId: this.sub.id, no: proposal.trial_no, modelId: this.sub.modelId, knobs: proposal.knobs, workerId: worker.serviceId });
+        const trial = await this.deps.transitions.trialStarted({ subTrainJobId: this.sub.id, no: proposal.trial_no, modelId: this.sub.modelId, knobs: proposal.knobs, workerId: worker.serviceId });
         this.trialNumbers.set(trial.id, proposal.trial_no);
         const result = await this.runWithLimits(worker, trial.id, proposal.knobs);
         await this.record(trial.id, proposal.trial_no, result);
@@ -251,7 +255,7 @@ export class SubJobRunner {
   }
 
   private async record(trialId: string, trialNo: number, result: Awaited<ReturnType<SubJobRunner['runWithLimits']>>): Promise<void> {
-    const trials = this.deps.store.trials;
+    const { transitions } = this.deps;
     // Where the template failed, for its owner (the logs are the owner's): its stack, with the sandbox's paths.
     if (!('ending' in result) && result.status === 'ERRORED' && result.stack) {
       this.logs.add(trialId, { kind: 'MESSAGE', time: new Date().toISOString(), message: result.stack });
@@ -259,16 +263,16 @@ export class SubJobRunner {
     await this.logs.end(trialId);
     let score: number | null = null;
     if ('ending' in result && this.suspending) {
-      await trials.finish(trialId, { status: 'ERRORED', error: INTERRUPTED });
+      await transitions.trialEnded(trialId, { status: 'ERRORED', error: INTERRUPTED });
     } else if ('ending' in result) {
-      await trials.finish(trialId, { status: 'TERMINATED', error: result.error });
+      await transitions.trialEnded(trialId, { status: 'TERMINATED', error: result.error });
     } else if (result.status === 'COMPLETED' || result.status === 'TERMINATED') {
       score = result.score;
-      await trials.finish(trialId, { status: result.status, score, params: result.params, onnx: result.onnx });
+      await transitions.trialEnded(trialId, { status: result.status, score, params: result.params, onnx: result.onnx });
       this.consecutiveErrors = 0;
     } else {
-      const { error } = result as { error: string };
-      await trials.finish(trialId, { status: 'ERRORED', error });
+      const { error, stack } = result as { error: string; stack?: string };
+      await transitions.trialEnded(trialId, { status: 'ERRORED', error, errorStack: stack ?? null });
       this.consecutiveErrors++;
       this.lastError = error;
     }

@@ -4,7 +4,7 @@ import { history, historySummary, learningCurves } from './trial-series.ts';
 
 const trial = (model: string, no: number, status: TrialJson['status'], score: number | null): TrialJson => ({
   id: `${model}-${no}`, no, app: 'iris', app_version: 1, model_id: model, model_name: model.toUpperCase(), model_version: 1, knobs: {},
-  status, score, error: null, worker_id: null, datetime_started: '2025-01-01T00:00:00Z', datetime_stopped: null,
+  status, score, error: null, error_stack: null, worker_id: null, datetime_started: '2025-01-01T00:00:00Z', datetime_stopped: null,
 });
 const report = (trialId: string, id: number, step: number, score: number | null, decision: 'continue' | 'stop' = 'continue'): TrialReportJson =>
   ({ id: String(id), trial_id: trialId, step, score, decision, time: '2025-01-01T00:00:00Z' });

@@ -15,7 +15,8 @@ export function InferenceJobs() {
   const trainJobs = useAsync(() => api.getTrainJobs(), []);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const deployable = (trainJobs.data ?? []).filter((j) => j.status === 'STOPPED');
+  // An ended job, STOPPED or ERRORED; the Admin says why when none of its trials completed.
+  const deployable = (trainJobs.data ?? []).filter((j) => j.status === 'STOPPED' || j.status === 'ERRORED');
 
   const deploy = async (event: Event) => {
     event.preventDefault();
