@@ -43,7 +43,7 @@ import { parseArgs } from 'node:util';
 import { localAdvisor } from '../../src/advisor/client.ts';
 import { SessionStore } from '../../src/advisor/sessions.ts';
 import { ServicesManager } from '../../src/admin/services/manager.ts';
-import { chooseSandbox } from '../../src/admin/services/sandbox.ts';
+import { chooseSandbox } from '../../src/common/services/choose-sandbox.ts';
 import { LocalServices } from '../../src/common/services/local.ts';
 import { stoppingFor } from '../../src/admin/training/sub-job-runner.ts';
 import { TrainWorkerHandle } from '../../src/admin/training/train-worker-handle.ts';

@@ -19,7 +19,7 @@ import { SessionStore } from '../advisor/sessions.ts';
 import { LocalServices } from '../common/services/local.ts';
 import { installLimits, trainWorkerLimits } from './services/limits.ts';
 import { ServicesManager } from './services/manager.ts';
-import { chooseSandbox } from './services/sandbox.ts';
+import { chooseSandbox } from '../common/services/choose-sandbox.ts';
 import { TemplateFiles } from './services/template-files.ts';
 import { TrainingManager } from './training/manager.ts';
 import { InferenceManager } from './inference/manager.ts';

@@ -6,10 +6,10 @@
  * all at shutdown.
  */
 import type { ServiceKind } from '../../common/domain.ts';
-import type { ExitInfo, ManagedProcess, ProcessSpec, Services } from '../../common/services/services.ts';
+import type { ExitInfo, ManagedProcess, ProcessLabels, ProcessSpec, Services } from '../../common/services/services.ts';
 import type { ServiceStore } from '../store/services.ts';
 
-export interface ServiceLabels { subTrainJobId?: string; inferenceJobId?: string }
+export type ServiceLabels = ProcessLabels;
 
 export interface RecordedProcess extends ManagedProcess {
   readonly serviceId: string;

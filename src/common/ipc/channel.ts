@@ -23,7 +23,7 @@ export interface IpcPort {
   onMessage(listener: (message: unknown) => void): () => void;
 }
 
-interface Envelope { channel: string; data: unknown }
+export interface Envelope { channel: string; data: unknown }
 
 const isEnvelope = (m: unknown): m is Envelope => typeof m === 'object' && m !== null && 'channel' in m && 'data' in m;
 

@@ -45,6 +45,14 @@ export class LocalServices implements Services {
   }
 
   async spawn(spec: ProcessSpec): Promise<ManagedProcess> {
+    return (await this.launch(spec)).process;
+  }
+
+  /**
+   * `spawn`, with the process's whole IPC pipe (every channel) as well: what a
+   * remote runner relays to the Admin (src/worker/remote-runner.ts).
+   */
+  async launch(spec: ProcessSpec): Promise<{ process: ManagedProcess; port: IpcPort }> {
     const ipc = 'script' in spec.run;
     const command = 'script' in spec.run ? [process.execPath, spec.run.script, ...(spec.run.args ?? [])] : [process.execPath, ...spec.run.bun];
     const plan = this.options.sandbox.plan(spec, command, ipc);
@@ -131,7 +139,7 @@ export class LocalServices implements Services {
       },
       onMessage: (listener) => listeners.add(listener),
     };
-    return {
+    const managed: ManagedProcess = {
       kind: spec.kind,
       paths: plan.paths,
       sandboxed: plan.sandboxed,
@@ -159,5 +167,6 @@ export class LocalServices implements Services {
         cpuBase += last?.cpuSeconds ?? 0;
       },
     };
+    return { process: managed, port };
   }
 }

@@ -41,8 +41,12 @@ export interface Limits {
   wallSeconds?: number;
 }
 
+/** What a process works for: where it is placed, these name it (a pod's labels), and a remote process's token is scoped to them. */
+export interface ProcessLabels { subTrainJobId?: string; inferenceJobId?: string }
+
 export interface ProcessSpec {
   kind: ProcessKind;
+  labels?: ProcessLabels;
   /** A script of this project run by Bun (with an IPC channel), or Bun itself with arguments (`bun install`), without one. */
   run: { script: string; args?: string[] } | { bun: string[] };
   /** It runs code that Rafiki did not write (templates, their dependencies, their installs): sandboxed where the implementation can. */

@@ -1,7 +1,7 @@
-/** RAFIKI_SANDBOX: which sandbox the Admin's processes run in. */
-import { ConfigError, type SandboxMode } from '../../common/config.ts';
-import { bubblewrap, bubblewrapProblem } from '../../common/services/bubblewrap.ts';
-import { unsandboxed, type Sandbox } from '../../common/services/sandbox.ts';
+/** RAFIKI_SANDBOX: which sandbox the processes that run uploaded code run in (the Admin's, and a remote runner's as the Admin says). */
+import { ConfigError, type SandboxMode } from '../config.ts';
+import { bubblewrap, bubblewrapProblem } from './bubblewrap.ts';
+import { unsandboxed, type Sandbox } from './sandbox.ts';
 
 /**
  * `off`: none. `required`: bubblewrap, or the start fails saying why not.

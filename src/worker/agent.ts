@@ -1,0 +1,92 @@
+/**
+ * A Rafiki agent: makes this host a place where the Admin starts processes
+ * (RAFIKI_SERVICES=agents), for clusters without Kubernetes.
+ *
+ *   bun src/worker/agent.ts --admin http://admin:3003 --token <RAFIKI_AGENT_TOKEN>
+ *
+ * It keeps a link to the Admin's process port (connecting again when it drops),
+ * runs each command line it is given (a remote runner's, which connects to the
+ * Admin by itself), and says when one ends. It runs nothing else: the command
+ * must be the runner's.
+ */
+import type { Subprocess } from 'bun';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { decodeFrame, encodeFrame } from '../common/ipc/socket-wire.ts';
+import type { AdminToAgent, AgentToAdmin } from '../common/protocols/remote.ts';
+
+const PROJECT_ROOT = resolve(import.meta.dir, '../..');
+const RUNNER = 'src/worker/remote-runner.ts';
+const RECONNECT_MS = 1000;
+const KILL_GRACE_MS = 5000;
+
+const { values } = parseArgs({ options: { admin: { type: 'string' }, token: { type: 'string' } } });
+if (!values.admin || !values.token) {
+  console.error('usage: bun src/worker/agent.ts --admin <the Admin\'s process address> --token <the agents\' token>');
+  process.exit(2);
+}
+const admin = values.admin.replace(/\/+$/, '');
+const children = new Map<string, Subprocess>();
+let socket: WebSocket | null = null;
+
+const send = (message: AgentToAdmin) => {
+  if (socket?.readyState === WebSocket.OPEN) socket.send(encodeFrame(message));
+};
+
+/** Only the runner's command line, run by this Bun from this Rafiki. */
+function runnerArgs(command: string[]): string[] | null {
+  const [bun, script, ...rest] = command;
+  if (bun !== 'bun' || script !== RUNNER || rest.length !== 4 || rest[0] !== '--admin' || rest[2] !== '--token') return null;
+  return [process.execPath, resolve(PROJECT_ROOT, RUNNER), ...rest];
+}
+
+function launch(processId: string, command: string[]): void {
+  const argv = runnerArgs(command);
+  if (!argv) {
+    send({ type: 'gone', processId, reason: 'was refused by its agent: not a remote runner\'s command line' });
+    return;
+  }
+  const child = Bun.spawn(argv, {
+    cwd: PROJECT_ROOT, stdin: 'ignore', stdout: 'inherit', stderr: 'inherit',
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}) },
+  });
+  children.set(processId, child);
+  void child.exited.then((code) => {
+    if (children.get(processId) !== child) return;
+    children.delete(processId);
+    send({ type: 'gone', processId, reason: child.signalCode ? `was killed by ${child.signalCode} on ${hostname()}` : `exited with code ${code} on ${hostname()}` });
+  });
+}
+
+function remove(processId: string): void {
+  const child = children.get(processId);
+  if (!child) return;
+  children.delete(processId);
+  child.kill('SIGTERM');
+  setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS).unref();
+}
+
+function connect(): void {
+  const ws = new WebSocket(`${admin.replace(/^http/, 'ws')}/agents/connect`, { headers: { authorization: `Bearer ${values.token}` } } as unknown as string[]);
+  ws.binaryType = 'arraybuffer';
+  socket = ws;
+  ws.addEventListener('open', () => send({ type: 'hello', hostname: hostname() }));
+  ws.addEventListener('message', (event) => {
+    const message = decodeFrame<AdminToAgent>(event.data as ArrayBuffer);
+    if (message.type === 'launch') launch(message.processId, message.command);
+    else if (message.type === 'remove') remove(message.processId);
+  });
+  ws.addEventListener('close', () => {
+    socket = null;
+    setTimeout(connect, RECONNECT_MS);
+  });
+}
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    for (const processId of [...children.keys()]) remove(processId);
+    process.exit(0);
+  });
+}
+connect();
