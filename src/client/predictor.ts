@@ -6,14 +6,21 @@
 import http2 from 'node:http2';
 import { RafikiClientError } from './errors.ts';
 
+/** A KServe v2 tensor: its name, shape, datatype and its data, flat in row-major order. */
 export interface V2Tensor { name: string; shape: number[]; datatype: string; data: number[] }
+/** A KServe v2 infer answer: the output tensors. */
 export interface V2InferResponse { model_name: string; model_version?: string; id?: string; outputs: V2Tensor[] }
 
+/** Options of one prediction call. */
 export interface PredictOptions {
   /** Answer with what has arrived after this many milliseconds (the job's default otherwise). */
   deadlineMs?: number;
 }
 
+/**
+ * A deployed inference job's predictor, over HTTP/2 (one session, reused): Rafiki's `/predict`
+ * and the KServe v2 infer call. {@link Client.predict} keeps one per host.
+ */
 export class Predictor {
   private session: http2.ClientHttp2Session | undefined;
 
@@ -82,6 +89,7 @@ export class Predictor {
     return this.request('POST', `/v2/models/${encodeURIComponent(model)}/infer`, { inputs });
   }
 
+  /** Closes the HTTP/2 session. */
   close(): void {
     this.session?.close();
     this.session = undefined;
