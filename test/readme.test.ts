@@ -89,6 +89,7 @@ describe('README', () => {
     expect(curl.stdout).toContain('"prediction":[');
     expect(curl.stdout).toContain('"name":"iris"');
     expect(curl.stdout).toMatch(/^# HELP /m);
+    expect(curl.stdout).toContain('"openapi":"3.1.0"');
   });
 
   test('the TypeScript snippets, in order, as one program', async () => {

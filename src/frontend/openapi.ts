@@ -68,14 +68,18 @@ export function frontendDocument(model: V2Model): OpenApiDocument {
 
   const predict: OperationObject = {
     ...protectedOp,
+    operationId: 'predict',
     tags: ['rafiki'],
     summary: 'Predict: one query, or many in one request',
     description: 'Probabilities follow the order of the model\'s classes (GET /v2/models/{name} lists them). `"partial": true` is added when a trial missed the deadline.',
     requestBody: { required: true, content: { 'application/json': { schema: plainSchema(PredictRequestSchema), example: { query } } } },
     responses: { '200': json(PredictResponseSchema, { prediction: answer }, 'The prediction, or the predictions in the order of the queries'), ...errorResponses(QUERY_ERRORS) },
   };
+  // The versioned paths repeat the plain ones with `version`: their ids end in Version.
+  const idOf = (base: string, parameters: OperationObject['parameters']) => (parameters!.length > 1 ? `${base}Version` : base);
   const infer = (parameters: OperationObject['parameters']): OperationObject => ({
     ...protectedOp,
+    operationId: idOf('modelInfer', parameters),
     tags: ['kserve v2'],
     summary: 'Infer (Open Inference Protocol): one input tensor, one row or image per query',
     parameters,
@@ -87,6 +91,7 @@ export function frontendDocument(model: V2Model): OpenApiDocument {
   });
   const metadata = (parameters: OperationObject['parameters']): OperationObject => ({
     ...protectedOp,
+    operationId: idOf('modelMetadata', parameters),
     tags: ['kserve v2'],
     summary: "The model's metadata: its input's shape and columns, its output's classes",
     parameters,
@@ -97,12 +102,14 @@ export function frontendDocument(model: V2Model): OpenApiDocument {
   });
   const modelReady = (parameters: OperationObject['parameters']): OperationObject => ({
     ...protectedOp,
+    operationId: idOf('modelReady', parameters),
     tags: ['kserve v2'],
     summary: 'Whether the model takes queries',
     parameters,
     responses: { '200': json(V2ReadySchema, { name: model.app, ready: true }, 'Ready'), ...v2Errors(READ_ERRORS), '503': json(V2ReadySchema, { name: model.app, ready: false }, 'Not ready: starting or stopping') },
   });
   const health = (field: 'live' | 'ready', summary: string): OperationObject => ({
+    operationId: field === 'live' ? 'serverLive' : 'serverReady',
     tags: ['health'],
     summary,
     responses: {
@@ -130,7 +137,7 @@ export function frontendDocument(model: V2Model): OpenApiDocument {
       '/v2/models/{name}/versions/{version}/ready': { get: modelReady([name, version]) },
       '/v2': {
         get: {
-          ...protectedOp, tags: ['kserve v2'], summary: 'The server: its name and version',
+          ...protectedOp, operationId: 'serverMetadata', tags: ['kserve v2'], summary: 'The server: its name and version',
           responses: { '200': json(Type.Object({ name: Type.String(), version: Type.String(), extensions: Type.Array(Type.String()) }), { name: 'rafiki', version: '0.1.0', extensions: [] }, 'The server'), ...v2Errors(['UNAUTHORIZED', 'FORBIDDEN', 'INTERNAL']) },
         },
       },
@@ -138,7 +145,7 @@ export function frontendDocument(model: V2Model): OpenApiDocument {
       '/v2/health/ready': { get: health('ready', 'Whether the server takes queries') },
       '/metrics': {
         get: {
-          ...protectedOp, tags: ['rafiki'], summary: 'Prometheus metrics: requests by endpoint and status, latency, batch sizes, queue',
+          ...protectedOp, operationId: 'metrics', tags: ['rafiki'], summary: 'Prometheus metrics: requests by endpoint and status, latency, batch sizes, queue',
           responses: {
             '200': { description: 'The Prometheus text format', content: { 'text/plain': { schema: { type: 'string' }, example: 'rafiki_frontend_requests_total{endpoint="predict",status="200"} 1520\n' } } },
             ...errorResponses(['UNAUTHORIZED', 'FORBIDDEN', 'INTERNAL']),
@@ -146,7 +153,7 @@ export function frontendDocument(model: V2Model): OpenApiDocument {
         },
       },
       '/openapi.json': {
-        get: { tags: ['rafiki'], summary: 'This document', responses: { '200': { description: 'The OpenAPI document', content: { 'application/json': { schema: { type: 'object' }, example: { openapi: OPENAPI_VERSION } } } } } },
+        get: { operationId: 'openapi', tags: ['rafiki'], summary: 'This document', responses: { '200': { description: 'The OpenAPI document', content: { 'application/json': { schema: { type: 'object' }, example: { openapi: OPENAPI_VERSION } } } } } },
       },
     },
     components: { ...sharedComponents(), schemas: { ...sharedComponents().schemas, V2Error: plainSchema(V2ErrorSchema) } },

@@ -15,16 +15,23 @@ export interface Document {
 export interface Media { schema?: unknown; example?: unknown }
 export interface Response { description?: string; content?: Record<string, Media>; $ref?: string }
 export interface Operation {
+  operationId?: string;
   parameters?: { name: string; in: string; schema: unknown }[];
   requestBody?: { content: Record<string, Media> };
   responses: Record<string, Response>;
   security?: Record<string, string[]>[];
 }
 
-/** The errors of the OpenAPI schema for `document`, none when it is valid. */
-export async function openApiErrors(document: unknown): Promise<unknown[]> {
-  const result = await new Validator().validate(document as Parameters<Validator['validate']>[0]);
-  return result.valid ? [] : (result.errors as unknown[]) ?? ['invalid'];
+/**
+ * The errors of the OpenAPI schema for `document`, none when it is valid; also
+ * what the schema cannot say and client generators need: an operationId on every
+ * operation, none twice.
+ */
+export async function openApiErrors(document: Document): Promise<unknown[]> {
+  const result = await new Validator().validate(document as unknown as Parameters<Validator['validate']>[0]);
+  if (!result.valid) return (result.errors as unknown[]) ?? ['invalid'];
+  const ids = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => op.operationId ?? `${method} ${path} has no operationId`));
+  return ids.filter((id, i) => id.includes(' has no ') || ids.indexOf(id) !== i).map((id) => `operationId: ${id}`);
 }
 
 const pointer = (...parts: string[]) => parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/');

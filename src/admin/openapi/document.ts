@@ -35,7 +35,7 @@ export const operationKey = (method: string, path: string) => `${method.toUpperC
 
 function formSchema(form: NonNullable<OperationDoc['form']>): JsonSchema {
   const fields = plainSchema(form.fields) as { properties: Record<string, unknown>; required?: string[] };
-  const files = Object.fromEntries(Object.entries(form.files).map(([name, description]) => [name, { type: 'string', format: 'binary', description }]));
+  const files = Object.fromEntries(Object.entries(form.files).map(([name, description]) => [name, { type: 'string', format: 'binary', contentMediaType: 'application/octet-stream', description }]));
   return {
     type: 'object',
     properties: { ...fields.properties, ...files },
@@ -45,6 +45,7 @@ function formSchema(form: NonNullable<OperationDoc['form']>): JsonSchema {
 }
 
 function complete(operation: OperationObject, hooks: RouteHooks, doc: OperationDoc | undefined): void {
+  if (doc) operation.operationId = doc.id;
   const errors: ErrorCode[] = ['INTERNAL', ...(doc?.errors ?? [])];
   if (hooks.detail?.security) errors.push('UNAUTHORIZED', 'FORBIDDEN');
   if (hooks.params || hooks.query) errors.push('BAD_REQUEST');
