@@ -119,6 +119,7 @@ export function frontendDocument(model: V2Model): OpenApiDocument {
     },
   });
 
+  const shared = sharedComponents();
   return asJsonSchema2020({
     openapi: OPENAPI_VERSION,
     info: {
@@ -156,6 +157,6 @@ export function frontendDocument(model: V2Model): OpenApiDocument {
         get: { operationId: 'openapi', tags: ['rafiki'], summary: 'This document', responses: { '200': { description: 'The OpenAPI document', content: { 'application/json': { schema: { type: 'object' }, example: { openapi: OPENAPI_VERSION } } } } } },
       },
     },
-    components: { ...sharedComponents(), schemas: { ...sharedComponents().schemas, V2Error: plainSchema(V2ErrorSchema) } },
+    components: { ...shared, schemas: { ...shared.schemas, V2Error: plainSchema(V2ErrorSchema) } },
   });
 }

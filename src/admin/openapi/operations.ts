@@ -33,7 +33,7 @@ const binary = (description: string) => ({ mediaType: 'application/octet-stream'
 const LOOKUP = ['NOT_FOUND'] as ErrorCode[];
 
 export const OPERATIONS: Record<string, OperationDoc> = {
-  'GET /health': { id: 'getHealth', response: { status: 'ok', store: { kind: 'pglite', ok: true }, sandbox: false } },
+  'GET /health': { id: 'getHealth', response: { status: 'ok', store: { kind: 'embedded', ok: true }, sandbox: false } },
 
   'POST /tokens': { id: 'login', errors: ['UNAUTHORIZED', 'TOO_MANY_REQUESTS'], request: { email: 'dev@example.com', password: 'a-long-password' }, response: sample.token },
   'POST /users': { id: 'createUser', errors: ['CONFLICT'], request: { email: 'dev@example.com', password: 'a-long-password', user_type: 'MODEL_DEVELOPER' }, response: sample.user },

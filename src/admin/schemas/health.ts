@@ -4,6 +4,6 @@ import { oneOf } from './common.ts';
 
 export const HealthResponse = t.Object({
   status: oneOf(['ok', 'unavailable'] as const),
-  store: t.Object({ kind: t.String(), ok: t.Boolean() }),
+  store: t.Object({ kind: oneOf(['embedded', 'server'] as const), ok: t.Boolean() }),
   sandbox: t.Boolean(),
 });
