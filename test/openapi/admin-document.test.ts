@@ -12,6 +12,7 @@ import { operationKey, openApiPath } from '../../src/admin/openapi/document.ts';
 import { OPERATIONS } from '../../src/admin/openapi/operations.ts';
 import { Client } from '../../src/client/index.ts';
 import { startTestAdmin, SUPERADMIN, type TestAdmin } from '../support/admin.ts';
+import { compileGenerated } from './generated-types.ts';
 import { documentValidator, exampleProblems, openApiErrors, resolveResponse, type Document } from './document-validator.ts';
 
 setDefaultTimeout(60_000);
@@ -95,6 +96,24 @@ describe("the Admin's OpenAPI document", () => {
       expect({ key, examples }).toEqual({ key, examples: [true, op.requestBody ? true : undefined] });
     }
     expect(exampleProblems(doc)).toEqual([]);
+  });
+
+  test('fed to a generic client generator (openapi-typescript), gives types that compile and take the API\'s shapes', async () => {
+    const usage = `
+      import type { components, operations, paths } from './api.ts';
+      type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
+      export const login: Json<paths['/tokens']['post']['requestBody']> = { email: 'dev@example.com', password: 'a long password' };
+      export const user: Json<operations['createUser']['requestBody']> = { email: 'dev@example.com', password: 'a long password', user_type: 'APP_DEVELOPER' };
+      // @ts-expect-error: a user type the API does not have
+      export const wizard: Json<operations['createUser']['requestBody']> = { email: 'dev@example.com', password: 'a long password', user_type: 'WIZARD' };
+      export const upload: NonNullable<operations['createModel']['requestBody']>['content']['multipart/form-data'] = { name: 'knn', task: 'TABULAR_CLASSIFICATION', model_class: 'Knn', model_file_bytes: 'bytes' };
+      export const status: Json<operations['getTrainJob']['responses'][200]>['status'] = 'RUNNING';
+      export const error: components['schemas']['Error'] = { error: { code: 'NOT_FOUND', message: 'no train job of app iris' } };
+      // @ts-expect-error: an error code not in the table
+      export const unknownCode: components['schemas']['Error'] = { error: { code: 'TEAPOT', message: '' } };
+      export const refused: Json<operations['createTrainJob']['responses'][409]> = error;
+    `;
+    expect(await compileGenerated(doc, usage)).toBe('');
   });
 
   test('real requests and answers fit the validator built from the document', async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from '
 import type { RunningFrontend } from '../../src/frontend/frontend.ts';
 import { frontendDocument } from '../../src/frontend/openapi.ts';
 import { frontendSpec, get, post, serve, tempDir, trainTabular, type Trained } from '../frontend/support.ts';
+import { compileGenerated } from './generated-types.ts';
 import { documentValidator, exampleProblems, openApiErrors, type Document } from './document-validator.ts';
 
 setDefaultTimeout(60_000);
@@ -23,6 +24,25 @@ describe("the frontend's OpenAPI document", () => {
       expect({ app: model.app, errors: await openApiErrors(doc) }).toEqual({ app: model.app, errors: [] });
       expect(exampleProblems(doc)).toEqual([]);
     }
+  });
+});
+
+describe("the frontend's OpenAPI document fed to a generic client generator (openapi-typescript)", () => {
+  test('gives types that compile and take the wire\'s shapes', async () => {
+    const doc = frontendDocument({ app: 'iris', appVersion: 2, task: 'TABULAR_CLASSIFICATION', input: null, classes: ['a', 'b'], defaultDeadlineMs: 1000 });
+    const usage = `
+      import type { components, operations } from './api.ts';
+      type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
+      export const one: Json<operations['predict']['requestBody']> = { query: [5.1, 3.5, 1.4, 0.2], deadline_ms: 500 };
+      export const many: Json<operations['predict']['requestBody']> = { queries: [[5.1, 3.5, 1.4, 0.2]] };
+      // @ts-expect-error: a deadline is a number of milliseconds
+      export const late: Json<operations['predict']['requestBody']> = { query: [1], deadline_ms: 'soon' };
+      export const infer: Json<operations['modelInfer']['requestBody']> = { inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: [5.1, 3.5, 1.4, 0.2] }] };
+      export const ready: Json<operations['modelReady']['responses'][503]> = { name: 'iris', ready: false };
+      export const v2Error: components['schemas']['V2Error'] = { error: 'there is no model "x" here' };
+      export const error: Json<operations['predict']['responses'][400]> = { error: { code: 'BAD_REQUEST', message: 'deadline_ms must be a number' } };
+    `;
+    expect(await compileGenerated(doc, usage)).toBe('');
   });
 });
 
