@@ -37,7 +37,11 @@ export const plainSchema = (schema: unknown): JsonSchema => JSON.parse(JSON.stri
 interface OpenApiOperation {
   parameters?: { name: string; in: string; required?: boolean; schema?: JsonSchema }[];
   requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
+  responses?: Record<string, unknown>;
 }
+
+/** As much of an OpenAPI document as the corpus reads. */
+export interface OpenApiPaths { paths: Record<string, Record<string, OpenApiOperation>> }
 
 /** What an upload's document cannot hold: a valid file for each file field, and values where the plainest example would not do. */
 export type Upload = Pick<Body, 'files' | 'examples'>;
@@ -60,7 +64,7 @@ function textFields(form: JsonSchema): JsonSchema {
  * upload without files, and files for a route that takes none are errors, so
  * that neither the document nor `uploads` goes stale unseen.
  */
-export function operationsOf(document: { paths: Record<string, Record<string, OpenApiOperation>> }, uploads: Record<string, Upload>): Operation[] {
+export function operationsOf(document: OpenApiPaths, uploads: Record<string, Upload>): Operation[] {
   const operations: Operation[] = [];
   for (const [path, methods] of Object.entries(document.paths)) {
     for (const [method, spec] of Object.entries(methods)) {

@@ -42,7 +42,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
 
   'POST /models': {
     id: 'createModel',
-    errors: ['CONFLICT', 'UNAVAILABLE'],
+    errors: ['CONFLICT'],
     form: { fields: CreateModelForm, files: { model_file_bytes: "The template's TypeScript source file" }, requiredFiles: ['model_file_bytes'] },
     request: { name: 'knn', task: 'TABULAR_CLASSIFICATION', model_class: 'Knn', dependencies: '{}', access_right: 'PRIVATE' },
     response: sample.model,
@@ -54,7 +54,6 @@ export const OPERATIONS: Record<string, OperationDoc> = {
 
   'POST /datasets': {
     id: 'createDataset',
-    errors: ['UNAVAILABLE'],
     form: { fields: CreateDatasetForm, files: { dataset: 'The dataset: a CSV table, or a ZIP of images in one folder per class' }, requiredFiles: [] },
     request: { name: 'iris-train', task: 'TABULAR_CLASSIFICATION' },
     response: sample.dataset,
@@ -62,7 +61,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /datasets': { id: 'getDatasets', response: [sample.dataset] },
   'GET /datasets/{id}': { id: 'getDataset', errors: LOOKUP, response: sample.dataset },
   'DELETE /datasets/{id}': { id: 'deleteDataset', errors: ['NOT_FOUND', 'CONFLICT'], response: sample.dataset },
-  'GET /datasets/{id}/preview': { id: 'getDatasetPreview', errors: ['NOT_FOUND', 'UNAVAILABLE'], response: sample.preview },
+  'GET /datasets/{id}/preview': { id: 'getDatasetPreview', errors: LOOKUP, response: sample.preview },
 
   'POST /train_jobs': {
     id: 'createTrainJob',
