@@ -1,9 +1,10 @@
 /**
  * The Admin's bad-input corpus: derived from the OpenAPI document the Admin
  * serves (every route and method), sent as the superadmin, as a model
- * developer and anonymously, on every store backend. No answer is a 5xx, every
- * error is `{"error": {"code", "message"}}` with its code's status, and every
- * 400 names the field it is about, and every status is one the document lists for its route.
+ * developer and anonymously, on every store backend. No answer is a 5xx or a
+ * status the document does not list for its route, every error is
+ * `{"error": {"code", "message"}}` with its code's status, and every 400 names
+ * the field it is about.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { generateKeyPair } from 'jose';
