@@ -28,7 +28,8 @@ type Route = { endpoint: string; predicts?: boolean; open?: boolean; takesBody?:
 /**
  * The frontend's one request handler, behind every listener: routes Rafiki's
  * and the KServe v2 endpoints, `/metrics`, health and its API reference
- * (`/openapi.json`), checks the caller's token on all but health and the reference, counts every answer, and turns errors into
+ * (`/openapi.json`), checks the caller's token on all but health and the
+ * reference, counts every answer, and turns errors into
  * `{"error": {"code", "message"}}` with their status, as the Admin's are (on the
  * KServe v2 routes `{"error": "..."}`, as KServe's are); user mistakes are 4xx, never 500. A
  * model's own failure is told in its words to the job's owner and admins only.
