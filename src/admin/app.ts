@@ -7,6 +7,7 @@ import { plainJson } from '../common/http-json.ts';
 import { apiReference } from './api-reference.ts';
 import { adminContext, type AdminDeps } from './context.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
+import { HealthResponse } from './schemas/health.ts';
 import { datasetRoutes } from './routes/datasets.ts';
 import { inferenceJobRoutes } from './routes/inference-jobs.ts';
 import { predictorRoutes } from './routes/predictors.ts';
@@ -27,8 +28,8 @@ export function createAdminApp(deps: AdminDeps) {
     .get('/health', async ({ set }) => {
       const ok = await deps.store.healthy();
       if (!ok) set.status = 503;
-      return { status: ok ? 'ok' : 'unavailable', store: { kind: deps.store.kind, ok }, sandbox: deps.services.sandboxed };
-    })
+      return { status: ok ? 'ok' as const : 'unavailable' as const, store: { kind: deps.store.kind, ok }, sandbox: deps.services.sandboxed };
+    }, { response: { 200: HealthResponse, 503: HealthResponse }, detail: { summary: 'Whether the Admin and its store answer', tags: ['health'] } })
     .use(userRoutes(deps))
     .use(modelRoutes(deps))
     .use(datasetRoutes(deps))

@@ -19,6 +19,7 @@ import { RafikiClientError } from './errors.ts';
 import { serverSentEvents } from './events.ts';
 import { AdminHttp } from './http.ts';
 
+/** What {@link AdminApi.createTrainJob} takes. */
 export interface CreateTrainJobOptions {
   app: string;
   task: Task;
@@ -30,6 +31,7 @@ export interface CreateTrainJobOptions {
   trainArgs?: CreateTrainJobRequest['train_args'];
 }
 
+/** Where the Admin is, and an earlier login's token. */
 export interface ClientOptions {
   /** Default `http://localhost:3000`. */
   adminUrl?: string;
@@ -37,6 +39,7 @@ export interface ClientOptions {
   token?: string;
 }
 
+/** Who is logged in: their id and role. */
 export interface CurrentUser { id: string; userType: UserType }
 
 /** KServe v2 model metadata as Rafiki's predictors give it (src/frontend/routes/kserve-v2.ts). */
@@ -48,19 +51,32 @@ export interface V2ModelMetadata {
   outputs: { name: string; datatype: string; shape: number[]; parameters?: { classes?: string[] } }[];
 }
 
+/**
+ * Every call of the Admin's REST API as a typed method, over fetch alone (it runs in a browser too).
+ * A failed call throws {@link RafikiClientError} with the Admin's status, code and message.
+ * Methods taking `appVersion` default to -1, the app's latest version.
+ */
 export class AdminApi {
   protected readonly http: AdminHttp;
   private user: CurrentUser | undefined;
 
+  /** A client of the Admin at `adminUrl`; give `token` to go on with an earlier login, or call {@link login}. */
   constructor({ adminUrl = 'http://localhost:3000', token }: ClientOptions = {}) {
     this.http = new AdminHttp(adminUrl);
     this.http.token = token;
   }
 
+  /** The bearer token sent with each call: from {@link login} or the constructor; undefined when logged out. */
   get token(): string | undefined {
     return this.http.token;
   }
 
+  /**
+   * Logs in (`POST /tokens`): later calls send the token, valid for one hour.
+   *
+   * @example
+   * const { userType } = await client.login('dev@example.com', 'a long password');
+   */
   async login(email: string, password: string): Promise<CurrentUser> {
     const data = await this.http.request<TokenJson>('POST', '/tokens', { json: { email, password } });
     this.http.token = data.token;
@@ -68,6 +84,7 @@ export class AdminApi {
     return this.user;
   }
 
+  /** Forgets the token and the user (on this client only: the token stays valid until it expires). */
   logout(): void {
     this.http.token = undefined;
     this.user = undefined;
@@ -79,14 +96,17 @@ export class AdminApi {
     return this.user;
   }
 
+  /** Creates a user (admins; only a superadmin creates admins). */
   createUser(user: { email: string; password: string; userType: UserType }): Promise<UserJson> {
     return this.http.request('POST', '/users', { json: { email: user.email, password: user.password, user_type: user.userType } });
   }
 
+  /** Every user (admins). */
   getUsers(): Promise<UserJson[]> {
     return this.http.request('GET', '/users');
   }
 
+  /** Bans a user (admins): their tokens are refused from now on, by the Admin and by predictors. */
   banUser(email: string): Promise<UserJson> {
     return this.http.request('DELETE', '/users', { json: { email } });
   }
@@ -112,14 +132,17 @@ export class AdminApi {
     return this.http.request('GET', `/models/${encodeURIComponent(id)}/model_file`, { binary: true });
   }
 
+  /** Deletes a template of yours that no train job uses; answers what it was. */
   deleteModel(id: string): Promise<ModelJson> {
     return this.http.request('DELETE', `/models/${encodeURIComponent(id)}`);
   }
 
+  /** Your datasets, optionally of one task. */
   getDatasets(task?: Task): Promise<DatasetJson[]> {
     return this.http.request('GET', '/datasets', { query: { task } });
   }
 
+  /** A dataset of yours: its size, checksum and what it holds (rows, columns, classes). */
   getDataset(id: string): Promise<DatasetJson> {
     return this.http.request('GET', `/datasets/${encodeURIComponent(id)}`);
   }
@@ -129,6 +152,7 @@ export class AdminApi {
     return this.http.request('GET', `/datasets/${encodeURIComponent(id)}/preview`);
   }
 
+  /** Deletes a dataset of yours that no train job uses; answers what it was. */
   deleteDataset(id: string): Promise<DatasetJson> {
     return this.http.request('DELETE', `/datasets/${encodeURIComponent(id)}`);
   }
@@ -159,10 +183,12 @@ export class AdminApi {
     return this.http.request('GET', `/train_jobs/${encodeURIComponent(app)}/${appVersion}`);
   }
 
+  /** Stops a running train job: running trials end, completed ones stay deployable. */
   stopTrainJob(app: string, appVersion = -1): Promise<TrainJobJson> {
     return this.http.request('POST', `/train_jobs/${encodeURIComponent(app)}/${appVersion}/stop`);
   }
 
+  /** Every trial of a train job, with its knobs, status and score. */
   getTrials(app: string, appVersion = -1): Promise<TrialJson[]> {
     return this.http.request('GET', `/train_jobs/${encodeURIComponent(app)}/${appVersion}/trials`);
   }
@@ -192,10 +218,12 @@ export class AdminApi {
     for await (const event of serverSentEvents(body)) yield event as TrainJobEventJson;
   }
 
+  /** A trial by its id. */
   getTrial(id: string): Promise<TrialJson> {
     return this.http.request('GET', `/trials/${encodeURIComponent(id)}`);
   }
 
+  /** What a trial logged while training: plots, metrics and messages. */
   getTrialLogs(id: string): Promise<TrialLogsJson> {
     return this.http.request('GET', `/trials/${encodeURIComponent(id)}/logs`);
   }
@@ -223,6 +251,15 @@ export class AdminApi {
       : this.http.request('GET', `/inference_jobs/${encodeURIComponent(filter.app)}`);
   }
 
+  /**
+   * The running inference job of an app version (`GET /inference_jobs/:app/:app_version`): its
+   * `predictor_host` takes queries. Throws a 404 {@link RafikiClientError} when none runs.
+   * There is no `getInferenceJob`: an app version has at most one running job, and its stopped
+   * ones are in {@link getInferenceJobs}.
+   *
+   * @example
+   * const { predictor_host } = await client.getRunningInferenceJob('iris');
+   */
   getRunningInferenceJob(app: string, appVersion = -1): Promise<InferenceJobJson> {
     return this.http.request('GET', `/inference_jobs/${encodeURIComponent(app)}/${appVersion}`);
   }
@@ -264,6 +301,7 @@ export class AdminApi {
     return this.http.request('POST', `/predictors/${encodeURIComponent(inferenceJobId)}/predict`, { json: { query } });
   }
 
+  /** Stops the running inference job of an app version: its predictor answers what is in flight, then ends. */
   stopInferenceJob(app: string, appVersion = -1): Promise<InferenceJobJson> {
     return this.http.request('POST', `/inference_jobs/${encodeURIComponent(app)}/${appVersion}/stop`);
   }

@@ -27,6 +27,7 @@ function uploadData(upload: Upload): AsyncIterable<Uint8Array> | Uint8Array {
   return typeof upload === 'string' ? createReadStream(upload) : upload;
 }
 
+/** What {@link Client.createModel} takes. */
 export interface CreateModelOptions {
   name: string;
   task: Task;
@@ -37,8 +38,20 @@ export interface CreateModelOptions {
   accessRight?: AccessRight;
 }
 
+/** What {@link Client.createDataset} takes: a file to upload, or a URL for the Admin to fetch. */
 export type CreateDatasetOptions = { name: string; task: Task } & ({ file: Upload; url?: never } | { url: string; file?: never });
 
+/**
+ * The SDK's client: the Admin's API ({@link AdminApi}), uploads from paths, bytes or streams,
+ * queries to deployed jobs over HTTP/2, and trained trials loaded in-process.
+ *
+ * @example
+ * const client = new Client({ adminUrl: 'http://localhost:3000' });
+ * await client.login('dev@example.com', 'a long password');
+ * const job = await client.getRunningInferenceJob('iris');
+ * console.log(await client.predict(job.predictor_host!, [5.1, 3.5, 1.4, 0.2]));
+ * client.close();
+ */
 export class Client extends AdminApi {
   private readonly predictors = new Map<string, Predictor>();
 
@@ -84,6 +97,7 @@ export class Client extends AdminApi {
     return this.predictor(host).predict(query, options);
   }
 
+  /** Several queries to a deployed job in one request; the predictions come in the order of the queries. */
   predictBatch(host: string, queries: unknown[], options?: PredictOptions): Promise<PredictionValue[]> {
     return this.predictor(host).predictBatch(queries, options);
   }

@@ -1,3 +1,16 @@
+/**
+ * The Rafiki SDK (`rafiki/client`): a typed client of the Admin's REST API and of deployed
+ * inference jobs. Start at {@link Client}; every failed call throws {@link RafikiClientError}.
+ * The REST API itself is described by the Admin's OpenAPI document at `/openapi`.
+ *
+ * @example
+ * import { Client } from 'rafiki/client';
+ * const client = new Client({ adminUrl: 'http://localhost:3000' });
+ * await client.login('dev@example.com', 'a long password');
+ * for (const job of await client.getTrainJobs()) console.log(job.app, job.app_version, job.status);
+ *
+ * @module rafiki/client
+ */
 export { AdminApi, type V2ModelMetadata } from './admin-api.ts';
 export { Client, type ClientOptions, type CreateDatasetOptions, type CreateModelOptions, type CreateTrainJobOptions, type CurrentUser, type Upload } from './client.ts';
 export { RafikiClientError } from './errors.ts';

@@ -15,11 +15,16 @@ export type V2Output =
   | { name: string; shape: number[]; datatype: 'BYTES'; data: string[] };
 export interface V2InferResponse { model_name: string; model_version?: string; id?: string; parameters?: { partial?: boolean }; outputs: V2Output[] }
 
+/** Options of one prediction call. */
 export interface PredictOptions {
   /** Answer with what has arrived after this many milliseconds (the job's default otherwise). */
   deadlineMs?: number;
 }
 
+/**
+ * A deployed inference job's predictor, over HTTP/2 (one session, reused): Rafiki's `/predict`
+ * and the KServe v2 infer call. {@link Client.predict} keeps one per host.
+ */
 export class Predictor {
   private session: http2.ClientHttp2Session | undefined;
 
@@ -102,6 +107,7 @@ export class Predictor {
     return this.request('POST', `/v2/models/${encodeURIComponent(model)}/infer`, { inputs });
   }
 
+  /** Closes the HTTP/2 session. */
   close(): void {
     this.session?.close();
     this.session = undefined;

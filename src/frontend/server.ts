@@ -6,6 +6,7 @@ import { errorResponse, json, v2ErrorResponse, type Handler, type HttpRequest, t
 // Routes that take no body are given an empty one: theirs is not read.
 const NO_BODY = Buffer.alloc(0);
 import type { FrontendMetrics } from './metrics.ts';
+import { frontendDocument } from './openapi.ts';
 import { ModelFailure, type Predictor } from './predictor.ts';
 import { kserveV2, type V2Model } from './routes/kserve-v2.ts';
 import { predictRoute } from './routes/rafiki.ts';
@@ -26,8 +27,9 @@ type Route = { endpoint: string; predicts?: boolean; open?: boolean; takesBody?:
 
 /**
  * The frontend's one request handler, behind every listener: routes Rafiki's
- * and the KServe v2 endpoints, `/metrics` and health, checks the caller's
- * token on all but health, counts every answer, and turns errors into
+ * and the KServe v2 endpoints, `/metrics`, health and its API reference
+ * (`/openapi.json`), checks the caller's token on all but health and the
+ * reference, counts every answer, and turns errors into
  * `{"error": {"code", "message"}}` with their status, as the Admin's are (on the
  * KServe v2 routes `{"error": "..."}`, as KServe's are); user mistakes are 4xx, never 500. A
  * model's own failure is told in its words to the job's owner and admins only.
@@ -39,6 +41,7 @@ type Route = { endpoint: string; predicts?: boolean; open?: boolean; takesBody?:
 export function frontendHandler(options: HandlerOptions): Handler {
   const { predictor, model, metrics } = options;
   const v2 = kserveV2(predictor, model, () => options.accepting() && options.ready());
+  const reference = JSON.stringify(frontendDocument(model));
   const model$ = '/v2/models/([^/]+)(?:/versions/([^/]+))?';
   const routes: [string, string | RegExp, Route][] = [
     ['POST', '/predict', { endpoint: 'predict', predicts: true, takesBody: true, run: predictRoute(predictor, model.defaultDeadlineMs) }],
@@ -49,6 +52,7 @@ export function frontendHandler(options: HandlerOptions): Handler {
     ['GET', '/v2/health/ready', { endpoint: 'v2_ready', open: true, run: () => (options.accepting() && options.ready() ? json(200, { ready: true }) : json(503, { ready: false })) }],
     ['GET', '/v2', { endpoint: 'v2_server', run: () => json(200, { name: 'rafiki', version: '0.1.0', extensions: [] }) }],
     ['GET', '/metrics', { endpoint: 'metrics', run: async () => ({ status: 200, body: await metrics.registry.metrics(), contentType: metrics.registry.contentType }) }],
+    ['GET', '/openapi.json', { endpoint: 'openapi', open: true, run: () => ({ status: 200, body: reference }) }],
   ];
   // Fixed paths by one lookup, since routing runs on every request.
   const exact = new Map(routes.flatMap(([method, path, route]) => (typeof path === 'string' ? [[`${method} ${path}`, route] as const] : [])));

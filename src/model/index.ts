@@ -2,6 +2,8 @@
  * The model SDK, imported by templates as `rafiki/model` (docs/design.md §4) and by the
  * workers and the Admin: the template contract and knobs, dataset loaders and
  * query encoders, the parameters format, ONNX helpers and `testModel`.
+ *
+ * @module rafiki/model
  */
 export { Model, ONNX_INPUT_METADATA_KEY } from './model.ts';
 export type { EarlyStopDecision, JsonValue, ModelClass, OnnxInputSpec, Params, ParamValue, TrainContext, TypedArray } from './model.ts';

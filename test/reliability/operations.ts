@@ -1,6 +1,6 @@
 /**
  * A service's routes as the corpus reads them: from an OpenAPI document, with
- * a stand-in body schema for each route whose document lacks one.
+ * the valid files of each upload, which a document cannot hold.
  */
 import type { JsonSchema } from './schemas.ts';
 
@@ -37,18 +37,35 @@ export const plainSchema = (schema: unknown): JsonSchema => JSON.parse(JSON.stri
 interface OpenApiOperation {
   parameters?: { name: string; in: string; required?: boolean; schema?: JsonSchema }[];
   requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
+  responses?: Record<string, unknown>;
+}
+
+/** As much of an OpenAPI document as the corpus reads. */
+export interface OpenApiPaths { paths: Record<string, Record<string, OpenApiOperation>> }
+
+/** What an upload's document cannot hold: a valid file for each file field, and values where the plainest example would not do. */
+export type Upload = Pick<Body, 'files' | 'examples'>;
+
+/** A form's text fields: its schema without the file fields (`format: binary`), which the corpus sends from `files`. */
+function textFields(form: JsonSchema): JsonSchema {
+  const properties = Object.entries((form.properties ?? {}) as Record<string, JsonSchema>);
+  const files = new Set(properties.filter(([, p]) => p.format === 'binary').map(([name]) => name));
+  return {
+    ...form,
+    properties: Object.fromEntries(properties.filter(([name]) => !files.has(name))),
+    required: ((form.required ?? []) as string[]).filter((name) => !files.has(name)),
+  };
 }
 
 /**
- * Every operation of `document`. A route whose document has no body schema
- * takes the one `standIns` gives under its name ("POST /users"), and is listed
- * in `lacking`; a route whose document declares a body without a schema and
- * has no stand-in is an error, as is a stand-in for a route the document does
- * not have, so neither list goes stale unseen.
+ * Every operation of `document`, with its body schema (JSON, or a form's text
+ * fields) from the document. A multipart upload takes its files from
+ * `uploads` under its name ("POST /models"); a body without a schema, an
+ * upload without files, and files for a route that takes none are errors, so
+ * that neither the document nor `uploads` goes stale unseen.
  */
-export function operationsOf(document: { paths: Record<string, Record<string, OpenApiOperation>> }, standIns: Record<string, Body>): { operations: Operation[]; lacking: string[] } {
+export function operationsOf(document: OpenApiPaths, uploads: Record<string, Upload>): Operation[] {
   const operations: Operation[] = [];
-  const lacking: string[] = [];
   for (const [path, methods] of Object.entries(document.paths)) {
     for (const [method, spec] of Object.entries(methods)) {
       const op: Operation = {
@@ -61,20 +78,17 @@ export function operationsOf(document: { paths: Record<string, Record<string, Op
       const content = spec.requestBody?.content ?? {};
       const json = content['application/json']?.schema;
       const form = content['multipart/form-data']?.schema;
-      const standIn = standIns[operationName(op)];
+      const upload = uploads[operationName(op)];
       if (json) op.body = { encoding: 'json', schema: json };
-      else if (form && standIn?.encoding === 'multipart') op.body = { ...standIn, schema: form };
-      else if (standIn) {
-        op.body = standIn;
-        lacking.push(operationName(op));
-      } else if (spec.requestBody) {
-        throw new Error(`${operationName(op)} declares a body without a schema: give the corpus a stand-in for it`);
-      }
+      else if (form && upload) op.body = { encoding: 'multipart', schema: textFields(form), ...upload };
+      else if (form) throw new Error(`${operationName(op)} takes an upload: give the corpus valid files for it`);
+      else if (spec.requestBody) throw new Error(`${operationName(op)} declares a body without a schema`);
+      if (upload && op.body?.encoding !== 'multipart') throw new Error(`files for ${operationName(op)}, which takes no upload`);
       operations.push(op);
     }
   }
   const names = new Set(operations.map(operationName));
-  const stale = Object.keys(standIns).filter((name) => !names.has(name));
-  if (stale.length > 0) throw new Error(`stand-ins for routes the document lacks: ${stale.join(', ')}`);
-  return { operations, lacking };
+  const stale = Object.keys(uploads).filter((name) => !names.has(name));
+  if (stale.length > 0) throw new Error(`files for routes the document lacks: ${stale.join(', ')}`);
+  return operations;
 }

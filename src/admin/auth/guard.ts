@@ -1,11 +1,13 @@
 /**
  * Route guard: `{ roles: [...] }` on a route resolves the caller from the Bearer
- * token into `caller`, refusing with 401 (no, bad or banned token) or 403 (role).
+ * token into `caller`, refusing with 401 (no, bad or banned token) or 403 (role),
+ * and marks the route's OpenAPI operation as needing a bearer token.
  */
 import { Elysia } from 'elysia';
 import type { UserType } from '../../common/domain.ts';
 import { bearerToken } from '../../common/auth/tokens.ts';
 import { forbidden, unauthorized } from '../../common/errors.ts';
+import { BEARER } from '../../common/openapi.ts';
 import type { AdminDeps } from '../context.ts';
 import { noteCaller } from '../request-caller.ts';
 import type { User } from '../store/users.ts';
@@ -27,6 +29,8 @@ export async function authenticate(deps: AdminDeps, authorization: string | unde
 export const guard = (deps: AdminDeps) =>
   new Elysia({ name: 'rafiki.guard', seed: deps }).macro({
     roles: (roles: readonly UserType[]) => ({
+      // What the API reference shows: the bearer scheme, and who may call.
+      detail: { security: BEARER, 'x-roles': roles },
       async resolve({ headers, request }) {
         const caller = await authenticate(deps, headers.authorization);
         noteCaller(request, caller.id);

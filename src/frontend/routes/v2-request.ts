@@ -19,7 +19,8 @@ const INTEGER_RANGES: Record<string, [number, number]> = {
 /** BYTES carries text: a tabular model's features as labels or numbers in text, null when missing. */
 export const V2_DATATYPES = ['FP32', 'FP64', 'FP16', ...Object.keys(INTEGER_RANGES), 'BYTES'];
 
-const schema = {
+/** The infer request as JSON Schema: checked here, and shown in the frontend's API reference. */
+export const V2_INFER_REQUEST_SCHEMA = {
   type: 'object',
   required: ['inputs'],
   properties: {
@@ -43,7 +44,7 @@ const schema = {
   },
 } as const;
 
-const check = new Ajv({ allErrors: false }).compile<V2InferRequest>(schema);
+const check = new Ajv({ allErrors: false }).compile<V2InferRequest>(V2_INFER_REQUEST_SCHEMA);
 
 /** What the model's one input takes: its input spec, or null when its template predicts itself. */
 export interface V2Input { task: Task; input: OnnxInputSpec | null }
