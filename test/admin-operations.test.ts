@@ -100,7 +100,7 @@ describe('the Admin log and metrics', () => {
     const [dataset] = await client.getDatasets();
     const [tiny] = await client.getAvailableModels(TASK);
     await client.createTrainJob({ app: 'pending', task: TASK, trainDatasetId: dataset!.id, valDatasetId: dataset!.id, modelIds: [tiny!.id], budget: { MODEL_TRIAL_COUNT: 1000, GPU_COUNT: 0 } });
-    const text = await (await fetch(`${admin.url}/metrics`, { headers: { authorization: `Bearer ${client.token}` } })).text();
+    const text = await client.getMetrics();
     const pending = Number(text.match(/^rafiki_trials_pending (\d+)$/m)?.[1]);
     expect(pending).toBeGreaterThan(900);
     expect(pending).toBeLessThanOrEqual(1000);

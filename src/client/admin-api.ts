@@ -282,6 +282,11 @@ export class AdminApi {
     return this.http.request('GET', `/inference_jobs/${encodeURIComponent(app)}/${appVersion}/serving`);
   }
 
+  /** The Admin's Prometheus metrics (admins only): requests by route, jobs and trials by status, trial durations, pending trials. */
+  async getMetrics(): Promise<string> {
+    return new TextDecoder().decode(await this.http.request<Uint8Array>('GET', '/metrics', { binary: true }));
+  }
+
   /** The running inference jobs this user may query: all of them for app users and admins, their own for developers. */
   listPredictors(): Promise<PredictorJson[]> {
     return this.http.request('GET', '/predictors');

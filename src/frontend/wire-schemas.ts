@@ -18,8 +18,15 @@ export const PredictRequestSchema = Type.Union([
 ]);
 
 const Partial = Type.Optional(Type.Literal(true, { description: 'Some trial missed the deadline; the answer is of the others' }));
-export const SinglePredictResponseSchema = Type.Object({ prediction: Prediction, partial: Partial });
-export const PredictResponseSchema = Type.Union([SinglePredictResponseSchema, Type.Object({ predictions: Type.Array(Prediction), partial: Partial })]);
+const Label = Type.Optional(Type.String({ description: 'Classification only: the most probable class (the first of them on a tie)' }));
+const LabelProbability = Type.Optional(Type.Number({ description: 'Classification only: the probability of the label' }));
+export const SinglePredictResponseSchema = Type.Object({ prediction: Prediction, label: Label, label_probability: LabelProbability, partial: Partial });
+export const PredictResponseSchema = Type.Union([SinglePredictResponseSchema, Type.Object({
+  predictions: Type.Array(Prediction),
+  labels: Type.Optional(Type.Array(Type.String(), { description: 'Classification only: each query\'s most probable class' })),
+  label_probabilities: Type.Optional(Type.Array(Type.Number(), { description: 'Classification only: the probability of each label' })),
+  partial: Partial,
+})]);
 
 export const V2InferRequestSchema = V2_INFER_REQUEST_SCHEMA;
 
@@ -38,7 +45,8 @@ export const V2InferResponseSchema = Type.Object({
   model_version: Type.String(),
   id: Type.Optional(Type.String()),
   parameters: Type.Optional(Type.Object({ partial: Type.Boolean() })),
-  outputs: Type.Array(Type.Object({ name: Type.String(), shape: Type.Array(Type.Integer()), datatype: Type.String(), data: Type.Array(Type.Number()) })),
+  // A classifier's `labels` output is BYTES (strings); the others are FP32.
+  outputs: Type.Array(Type.Object({ name: Type.String(), shape: Type.Array(Type.Integer()), datatype: Type.String(), data: Type.Union([Type.Array(Type.Number()), Type.Array(Type.String())]) })),
 });
 
 export const V2ReadySchema = Type.Object({ name: Type.String(), ready: Type.Boolean() });

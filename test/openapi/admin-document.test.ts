@@ -29,6 +29,7 @@ const BODIES: Record<string, string> = {
   'POST /train_jobs': 'application/json',
   'POST /inference_jobs': 'application/json',
   'POST /inference_jobs/{app}/{app_version}/predict': 'application/json',
+  'POST /predictors/{id}/predict': 'application/json',
 };
 /** The routes anyone may call. */
 const OPEN = new Set(['GET /health', 'POST /tokens']);

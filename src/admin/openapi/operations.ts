@@ -86,6 +86,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   },
   'GET /trials/{id}': { id: 'getTrial', errors: LOOKUP, response: sample.trial },
   'GET /trials/{id}/logs': { id: 'getTrialLogs', errors: LOOKUP, response: sample.logs },
+  'GET /trials/{id}/onnx': { id: 'downloadTrialOnnx', errors: LOOKUP, response: 'ONNX…', answer: binary("The trial's trained model as ONNX, with its input spec in the metadata as rafiki.input") },
   'GET /trials/{id}/parameters': { id: 'getTrialParameters', errors: LOOKUP, response: 'RFKP…', answer: binary("The trial's parameters in the SDK's binary format (src/model/params.ts), starting with the magic RFKP") },
 
   'POST /inference_jobs': { id: 'createInferenceJob', errors: ['NOT_FOUND', 'CONFLICT', 'UNAVAILABLE'], request: { app: 'iris', app_version: -1, budget: { REPLICA_COUNT: 1 } }, response: sample.inferenceJob },
@@ -103,9 +104,29 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     // The predictor's own refusals are relayed as they are: a bad query is its 400, a stopping job its 503.
     errors: ['NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'TIMEOUT'],
     request: { query: [5.1, 3.5, 1.4, 0.2] },
-    response: { prediction: [0.97, 0.03, 0] },
+    response: { prediction: [0.97, 0.03, 0], label: 'setosa', label_probability: 0.97 },
     answer: { mediaType: 'application/json', schema: SinglePredictResponseSchema, description: "The predictor's answer to the one query" },
   },
   'GET /inference_jobs/{app}/{app_version}/serving': { id: 'getServingFigures', errors: ['NOT_FOUND', 'CONFLICT', 'UNAVAILABLE'], response: sample.serving },
+  'GET /predictors': { id: 'listPredictors', response: [sample.predictor] },
+  'GET /predictors/{id}': { id: 'getPredictor', errors: ['NOT_FOUND', 'CONFLICT'], response: sample.predictor },
+  'GET /predictors/{id}/model': {
+    id: 'getPredictorModel',
+    errors: ['NOT_FOUND', 'CONFLICT', 'UNAVAILABLE'],
+    response: sample.v2Metadata,
+    answer: { mediaType: 'application/json', schema: V2MetadataSchema, description: "The model's KServe v2 metadata, as its predictor answers it" },
+  },
+  'POST /predictors/{id}/predict': {
+    id: 'predictThroughPredictor',
+    errors: ['NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'TIMEOUT'],
+    request: { query: [5.1, 3.5, 1.4, 0.2] },
+    response: { prediction: [0.97, 0.03, 0], label: 'setosa', label_probability: 0.97 },
+    answer: { mediaType: 'application/json', schema: SinglePredictResponseSchema, description: "The predictor's answer to the one query" },
+  },
+  'GET /metrics': {
+    id: 'getMetrics',
+    response: '# HELP rafiki_trials Trials by status\n# TYPE rafiki_trials gauge\nrafiki_trials{status="COMPLETED"} 12\n',
+    answer: { mediaType: 'text/plain', schema: { type: 'string' }, description: 'Prometheus text: requests by route, jobs and trials by status, trial durations, pending trials' },
+  },
   'POST /inference_jobs/{app}/{app_version}/stop': { id: 'stopInferenceJob', errors: ['NOT_FOUND', 'CONFLICT'], response: { ...sample.inferenceJob, status: 'STOPPED', datetime_stopped: '2026-11-27T10:00:00.000Z' } },
 };

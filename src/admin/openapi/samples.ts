@@ -75,5 +75,12 @@ export const serving: ServingFiguresJson = {
 export const v2Metadata = {
   name: 'iris', versions: ['1'], platform: 'rafiki_ensemble',
   inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 4], parameters: { columns: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'], categories: {} } }],
-  outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [-1, 3], parameters: { classes: ['setosa', 'versicolor', 'virginica'] } }],
+  outputs: [
+    { name: 'probabilities', datatype: 'FP32', shape: [-1, 3], parameters: { classes: ['setosa', 'versicolor', 'virginica'] } },
+    { name: 'labels', datatype: 'BYTES', shape: [-1] },
+  ],
+};
+
+export const predictor = {
+  inference_job_id: inferenceJob.id, app: 'iris', app_version: 1, predictor_host: '127.0.0.1:40123', trial_count: 1, datetime_started: '2026-11-27T09:20:00.000Z',
 };
