@@ -16,9 +16,9 @@ import { AdminLease } from './lease.ts';
 import { BlobStore } from './files/blob-store.ts';
 import { httpAdvisor, localAdvisor } from '../advisor/client.ts';
 import { SessionStore } from '../advisor/sessions.ts';
-import { LocalServices } from '../common/services/local.ts';
 import { installLimits, trainWorkerLimits } from './services/limits.ts';
 import { ServicesManager } from './services/manager.ts';
+import { openServices, type OpenServices } from './services/open-services.ts';
 import { chooseSandbox } from '../common/services/choose-sandbox.ts';
 import { TemplateFiles } from './services/template-files.ts';
 import { TrainingManager } from './training/manager.ts';
@@ -38,6 +38,8 @@ export interface RunningAdmin {
   store: Store;
   superadmin: SuperadminOutcome;
   training: TrainingManager;
+  /** The process port's address (RAFIKI_SERVICES=agents): what agents and remote runners are given. */
+  processUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -59,13 +61,15 @@ export async function startAdmin(config: Config, { writeLog }: StartOptions = {}
   const sandbox = await chooseSandbox(config.sandbox);
   const store = await openStore({ url: config.databaseUrl, dataDir: config.dataDir });
   let lease: AdminLease | undefined;
+  let placement: OpenServices | undefined;
   try {
     const superadmin = await ensureSuperadmin(store, config);
     const adminId = randomUUID();
     lease = await AdminLease.take(store, { id: adminId, seconds: config.adminLeaseSeconds, log });
     const tokens = await TokenIssuer.create(signingKeys(config.dataDir, config.jwtPrivateKey), config.tokenTtlSeconds);
     const blobs = new BlobStore(join(config.dataDir, 'datasets'));
-    const services = new ServicesManager(new LocalServices({ sandbox }), store.services, { host: config.publicHost, adminId });
+    placement = await openServices(config, sandbox, tokens);
+    const services = new ServicesManager(placement.services, store.services, { host: config.publicHost, adminId });
     const templates = new TemplateFiles(join(config.dataDir, 'templates'), { services, limits: installLimits(config) });
     const advisor = config.advisorUrl ? httpAdvisor(config.advisorUrl) : localAdvisor(new SessionStore());
     const metrics = adminMetrics(store.counts);
@@ -96,6 +100,7 @@ export async function startAdmin(config: Config, { writeLog }: StartOptions = {}
     });
     const port = server.port ?? config.adminPort;
     const leased = lease;
+    const placed = placement;
     const endWork = async () => {
       await training.suspendAll();
       await inference.suspendAll();
@@ -124,17 +129,20 @@ export async function startAdmin(config: Config, { writeLog }: StartOptions = {}
       store,
       superadmin,
       training,
+      ...(placed.processUrl ? { processUrl: placed.processUrl } : {}),
       async stop() {
         await server.stop(true);
         await leased.release(async () => {
           await endWork();
           await services.stopAll();
         });
+        await placed.close();
         await store.close();
       },
     };
   } catch (error) {
     await lease?.release().catch(() => {});
+    await placement?.close();
     await store.close();
     throw error;
   }

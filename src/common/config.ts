@@ -57,7 +57,18 @@ export interface Config {
   tlsKey: string | undefined;
   /** The least severe log line the Admin writes: debug, info, warn or error. */
   logLevel: LogLevel;
+  /** Where train workers run: children of the Admin (`local`), or on hosts that run an agent (`agents`). */
+  services: ServicesMode;
+  /** The port processes on other hosts reach the Admin on (its process port). */
+  processPort: number;
+  /** The address processes on other hosts are given for the process port; unset: http://RAFIKI_PUBLIC_HOST:port. */
+  processUrl: string | undefined;
+  /** The token agents show to be given work (RAFIKI_SERVICES=agents). */
+  agentToken: string | undefined;
 }
+
+export const SERVICES_MODES = ['local', 'agents'] as const;
+export type ServicesMode = (typeof SERVICES_MODES)[number];
 
 export const SANDBOX_MODES = ['auto', 'required', 'off'] as const;
 export type SandboxMode = (typeof SANDBOX_MODES)[number];
@@ -96,6 +107,16 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
     throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got ${JSON.stringify(parsed.protocol)}`);
   }
   return raw;
+}
+
+/** RAFIKI_SERVICES and what placing processes on other hosts needs. */
+function placement(env: Env): Pick<Config, 'services' | 'processPort' | 'processUrl' | 'agentToken'> {
+  const services = oneOf(env, 'RAFIKI_SERVICES', SERVICES_MODES, 'local');
+  const agentToken = text(env, 'RAFIKI_AGENT_TOKEN');
+  if (services === 'agents' && (agentToken === undefined || agentToken.length < 16)) {
+    throw new ConfigError('RAFIKI_AGENT_TOKEN must be set, at least 16 characters, with RAFIKI_SERVICES=agents: agents show it to be given work');
+  }
+  return { services, processPort: port(env, 'RAFIKI_PROCESS_PORT', 3003), processUrl: url(env, 'RAFIKI_PROCESS_URL', ['http', 'https']), agentToken };
 }
 
 /** REDIS_URL over TCP (`redis://`, `rediss://`), or Upstash's REST protocol (`https://`; `http://` for a local gateway) with REDIS_TOKEN. */
@@ -197,5 +218,6 @@ export function loadConfig(env: Env = process.env): Config {
     tlsCert,
     tlsKey,
     logLevel: oneOf(env, 'RAFIKI_LOG_LEVEL', LOG_LEVELS, 'info'),
+    ...placement(env),
   };
 }

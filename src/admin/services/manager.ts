@@ -46,8 +46,18 @@ export class ServicesManager {
     this.track(process);
     if (process.pid !== undefined) await this.store.update(serviceId, { pid: process.pid });
     void process.wait().then((info) => this.ended(serviceId, info));
+    // Delegation, not a spread: an implementation's process may keep its methods on a prototype.
     return {
-      ...process,
+      kind: process.kind,
+      paths: process.paths,
+      sandboxed: process.sandboxed,
+      pid: process.pid,
+      endpoint: (channel) => process.endpoint(channel),
+      status: () => process.status(),
+      wait: () => process.wait(),
+      stop: (graceMs) => process.stop(graceMs),
+      usage: () => process.usage(),
+      restartCpuClock: () => process.restartCpuClock(),
       serviceId,
       ready: (port?: number) => this.store.update(serviceId, { status: 'RUNNING', ...(port ? { port } : {}) }),
     };

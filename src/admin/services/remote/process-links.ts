@@ -34,8 +34,10 @@ type SocketData = { kind: 'process'; processId: string } | { kind: 'agent' };
 export interface ProcessLinksOptions {
   host: string;
   port: number;
-  /** The address processes are given to reach this port (RAFIKI_PROCESS_URL); by default http://host:port. */
+  /** The address processes are given to reach this port (RAFIKI_PROCESS_URL); by default http://publicHost:port. */
   publicUrl?: string;
+  /** The host name processes elsewhere know this one by (RAFIKI_PUBLIC_HOST); `host` by default. */
+  publicHost?: string;
   verify: (token: string) => Promise<ProcessClaims>;
   /** The agents' shared token; without it, no agent is let in. */
   agentToken?: string;
@@ -89,7 +91,7 @@ export class ProcessLinks {
 
   get url(): string {
     if (!this.server) throw new Error('the process port is not open');
-    return this.options.publicUrl ?? `${this.options.tls ? 'https' : 'http'}://${this.options.host}:${this.server.port}`;
+    return this.options.publicUrl ?? `${this.options.tls ? 'https' : 'http'}://${this.options.publicHost ?? this.options.host}:${this.server.port}`;
   }
 
   /** Resolves with the process's link once it connects with a token for `processId`. */

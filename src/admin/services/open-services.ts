@@ -1,0 +1,47 @@
+/**
+ * RAFIKI_SERVICES: where the Admin's processes run. `local`: children of the
+ * Admin. `agents`: train workers on the hosts that run an agent, reached over
+ * the Admin's process port; checks, installs and frontends stay here.
+ */
+import type { Config } from '../../common/config.ts';
+import { LocalServices } from '../../common/services/local.ts';
+import type { Sandbox } from '../../common/services/sandbox.ts';
+import type { Services } from '../../common/services/services.ts';
+import type { TokenIssuer } from '../auth/tokens.ts';
+import { AgentPlacer } from './remote/agent-placer.ts';
+import { ProcessLinks } from './remote/process-links.ts';
+import { RemoteServices } from './remote/remote-services.ts';
+
+/** How long a placed process has to connect and start (a pod may first pull its image). */
+const START_TIMEOUT_MS = 120_000;
+
+export interface OpenServices {
+  services: Services;
+  /** The process port's address, when processes are placed elsewhere. */
+  processUrl?: string;
+  close(): Promise<void>;
+}
+
+export async function openServices(config: Config, sandbox: Sandbox, tokens: TokenIssuer): Promise<OpenServices> {
+  const local = new LocalServices({ sandbox });
+  if (config.services === 'local') return { services: local, close: async () => {} };
+  const links = new ProcessLinks({
+    host: config.host, port: config.processPort, verify: (token) => tokens.verifyProcess(token),
+    ...(config.processUrl ? { publicUrl: config.processUrl } : { publicHost: config.publicHost }),
+    ...(config.agentToken ? { agentToken: config.agentToken } : {}),
+  });
+  links.start();
+  const placer = new AgentPlacer(links);
+  const services = new RemoteServices({
+    placer, links, local, kinds: ['TRAIN_WORKER'], sandbox: config.sandbox, startTimeoutMs: START_TIMEOUT_MS,
+    issueToken: (claims, ttlSeconds) => tokens.issueProcess(claims, ttlSeconds),
+  });
+  return {
+    services,
+    processUrl: links.url,
+    async close() {
+      await placer.close();
+      await links.stop();
+    },
+  };
+}

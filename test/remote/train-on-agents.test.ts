@@ -1,0 +1,67 @@
+/**
+ * An Admin with RAFIKI_SERVICES=agents: its train workers run where an agent
+ * placed them (here, an agent on this host started by its command line), each
+ * a remote runner's child reached over the process port; trials complete as
+ * they do locally. With no agent left, a job's workers cannot start, and the
+ * job says why.
+ */
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
+import type { Subprocess } from 'bun';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTestAdmin, type TestAdmin } from '../support/admin.ts';
+import { ROOT } from '../support/processes.ts';
+import { finished, prepare, BEHAVIOURS, TASK, workerPids } from '../support/train-jobs.ts';
+import { waitUntil } from '../support/wait.ts';
+
+setDefaultTimeout(180_000);
+
+const AGENT_TOKEN = `agents-${crypto.randomUUID()}`;
+
+/** The command line of a process's parent. */
+function parentCommand(pid: number): string {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  return readFileSync(`/proc/${ppid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+}
+
+describe('train workers placed by agents', () => {
+  let t: TestAdmin;
+  let agent: Subprocess;
+  beforeAll(async () => {
+    t = await startTestAdmin('embedded', { RAFIKI_SERVICES: 'agents', RAFIKI_PROCESS_PORT: '0', RAFIKI_AGENT_TOKEN: AGENT_TOKEN });
+    agent = Bun.spawn([process.execPath, join(ROOT, 'src/worker/agent.ts'), '--admin', t.admin.processUrl!, '--token', AGENT_TOKEN], { cwd: ROOT, stdout: 'inherit', stderr: 'inherit' });
+  });
+  afterAll(async () => {
+    agent?.kill();
+    await t?.dispose();
+  });
+
+  test("a job's trials run in remote runners' processes, and complete", async () => {
+    const client = t.superadmin;
+    const { dataset, models: [model] } = await prepare(client, [['slow', BEHAVIOURS, 'SlowCentroid']]);
+    await client.createTrainJob({ app: 'placed', task: TASK, trainDatasetId: dataset.id, valDatasetId: dataset.id, modelIds: [model!.id], budget: { MODEL_TRIAL_COUNT: 4, WORKER_COUNT: 2, GPU_COUNT: 0 } });
+    const pids = await waitUntil('its workers', async () => {
+      const running = workerPids(await client.getTrainJob('placed'));
+      return running.length > 0 ? running : null;
+    });
+    expect(parentCommand(pids[0]!)).toContain('src/worker/remote-runner.ts --admin');
+    const job = await finished(client, 'placed');
+    expect({ status: job.status, job }).toMatchObject({ status: 'STOPPED' });
+    const trials = await client.getTrials('placed');
+    expect(trials.filter((x) => x.status === 'COMPLETED' || x.status === 'TERMINATED')).toHaveLength(4);
+    expect(trials.some((x) => x.status === 'COMPLETED' && x.score !== null)).toBe(true);
+  });
+
+  test('with no agent connected, the job ends with the reason', async () => {
+    agent.kill();
+    await agent.exited;
+    const client = t.superadmin;
+    const [dataset] = await client.getDatasets();
+    const [model] = (await client.getAvailableModels(TASK)).filter((m) => m.name === 'slow');
+    await client.createTrainJob({ app: 'unplaced', task: TASK, trainDatasetId: dataset!.id, valDatasetId: dataset!.id, modelIds: [model!.id], budget: { MODEL_TRIAL_COUNT: 2, GPU_COUNT: 0 } });
+    const job = await finished(client, 'unplaced');
+    expect(job.status).toBe('ERRORED');
+    expect(JSON.stringify(job)).toContain('no agent is connected');
+  });
+});
