@@ -292,6 +292,7 @@ export class AdminApi {
     return this.http.request('GET', '/predictors');
   }
 
+  /** One running inference job this user may query, by its id; 404 when it is not one they may query. */
   getPredictor(inferenceJobId: string): Promise<PredictorJson> {
     return this.http.request('GET', `/predictors/${encodeURIComponent(inferenceJobId)}`);
   }
