@@ -123,8 +123,8 @@ test('the snippets, in order, on one Admin started as npm start does', async () 
   expect(all).toContain('"name":"iris"');
   expect(all).toMatch(/^# HELP /m);
   expect(all).toMatch(/STOPPED$/m);
-  // The CLI walkthrough: its predictions of a setosa, a setosa and a virginica, then the stop.
-  const predictions = all.split('\n').filter((line) => /^\[[\d.e, -]+\]$/.test(line)).map((line) => JSON.parse(line) as number[]);
-  expect(predictions.map((p) => p.indexOf(Math.max(...p)))).toEqual([0, 0, 2]);
+  // The CLI walkthrough: its predictions of a setosa, a setosa and a virginica (each its label and probability), then the stop.
+  const labels = all.split('\n').map((line) => /^(setosa|versicolor|virginica)\s+([\d.]+)$/.exec(line)?.[1]).filter(Boolean);
+  expect(labels).toEqual(['setosa', 'setosa', 'virginica']);
   expect(all).toContain('stopped the inference job of iris');
 });

@@ -141,7 +141,7 @@ describe('rafiki users', () => {
   test('--help on a command group and on a command', async () => {
     const help = await rafiki.run(['users', 'create', '--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('Usage: rafiki users create [options]');
+    expect(help.stdout).toContain('Usage: rafiki users create --email <email> --password <password> --type <type> [options]');
     expect(help.stdout).toContain('--json');
     const group = await rafiki.run(['users']);
     expect(group.stderr).toContain('Usage: rafiki users [options] [command]');

@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from '
 import type { Command } from 'commander';
 import { buildProgram, main } from '../../src/cli/index.ts';
 import { SUPERADMIN, startTestAdmin, type TestAdmin } from '../support/admin.ts';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SOFTMAX } from '../support/train-jobs.ts';
 import { cli, IRIS, TASK, TINY, type Cli } from './support.ts';
 
 setDefaultTimeout(240_000);
@@ -96,6 +99,14 @@ describe('--json', () => {
       ['trials list', async () => ((ids.trial = (await json(['trials', 'list', 'iris', '--best', '1']))[0].id))],
       ['trials get', () => json(['trials', 'get', ids.trial!])],
       ['trials logs', () => json(['trials', 'logs', ids.trial!])],
+      // TinyCentroid exports no ONNX: a trial of a template that does.
+      ['trials export', async () => {
+        const softmax = (await json(['models', 'upload', SOFTMAX, '--name', 'softmax', '--task', TASK, '--class', 'SoftmaxRegression'])).id;
+        await json(['train', 'create', '--app', 'onnx', '--task', TASK, '--train', ids.dataset!, '--val', ids.dataset!, '--models', softmax, '--trials', '1']);
+        await json(['train', 'watch', 'onnx', '--interval', '200']);
+        const [best] = await json(['trials', 'list', 'onnx', '--best', '1']);
+        return json(['trials', 'export', best.id, '-o', join(tmpdir(), `rafiki-export-${crypto.randomUUID()}.onnx`)]);
+      }],
       ['inference create', () => json(['inference', 'create', 'iris'])],
       ['inference status', () => json(['inference', 'status', 'iris'])],
       ['inference list', () => json(['inference', 'list'])],
