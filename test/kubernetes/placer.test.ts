@@ -177,3 +177,18 @@ test('a launch it cannot place is refused before anything is made', async () => 
   await placer.place(launch('CHECK', id(2), {}));
   await expect(placer.place(launch('CHECK', id(2), {}))).rejects.toThrow(`process ${id(2)} is placed already`);
 });
+
+test('one process id is placed once, even when asked twice at once', async () => {
+  const results = await Promise.allSettled([placer.place(launch('CHECK', id(1), {})), placer.place(launch('CHECK', id(1), {}))]);
+  expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+  expect(pods()).toHaveLength(1);
+});
+
+test('when the policies cannot be made nothing is placed, and the next place tries them again', async () => {
+  api.failNext('POST /apis/networking.k8s.io/v1/namespaces/rafiki/networkpolicies', 403);
+  await expect(placer.place(launch('CHECK', id(1), {}))).rejects.toThrow(`could not place CHECK ${id(1)}: 403 failed on purpose`);
+  expect(pods()).toEqual([]);
+  await placer.place(launch('CHECK', id(1), {}));
+  expect(api.objects('rafiki/networkpolicies')).toHaveLength(3);
+  expect(pods()).toHaveLength(1);
+});

@@ -70,6 +70,7 @@ export class KubernetesPlacer implements Placer {
   private policies: Promise<void> | undefined;
   private watching: Promise<void>;
   private closed = false;
+  private lastWarning: string | undefined;
 
   constructor(private readonly options: KubernetesPlacerOptions, kubeConfig: KubeConfig = defaultKubeConfig()) {
     this.core = kubeConfig.makeApiClient(CoreV1Api);
@@ -83,8 +84,10 @@ export class KubernetesPlacer implements Placer {
     this.informer.on('update', (pod) => this.observe(pod, goneReason(pod)));
     this.informer.on('delete', (pod) => this.observe(pod, deletedReason(pod)));
     // A watch ends now and then (the server's timeout, a network fault); the informer lists again on start and reports what was deleted meanwhile.
-    this.informer.on('error', () => {
-      if (!this.closed) setTimeout(() => this.restartWatch(), RESTART_WATCH_MS).unref();
+    this.informer.on('error', (error) => {
+      if (this.closed) return;
+      this.warnOnce(`kubernetes: watching the pods of ${namespace} failed (${message(error)}); trying again every ${RESTART_WATCH_MS / 1000} s`);
+      setTimeout(() => this.restartWatch(), RESTART_WATCH_MS).unref();
     });
     this.watching = this.informer.start();
   }
@@ -102,16 +105,16 @@ export class KubernetesPlacer implements Placer {
     if (this.placed.has(launch.processId)) throw new Error(`process ${launch.processId} is placed already`);
     checkLaunch(launch);
     const key = jobKey(launch.labels);
-    await this.watching;
-    await (this.policies ??= this.applyPolicies().catch((error) => {
-      this.policies = undefined;
-      throw error;
-    }));
-    const owner = key === undefined ? undefined : await this.jobOwner(key);
     const { namespace } = this.options;
-    const owned = processObjects(launch, this.options, owner);
     this.placed.set(launch.processId, { kind: launch.spec.kind, job: key });
     try {
+      await this.watching;
+      await (this.policies ??= this.applyPolicies().catch((error) => {
+        this.policies = undefined;
+        throw error;
+      }));
+      const owner = key === undefined ? undefined : await this.jobOwner(key);
+      const owned = processObjects(launch, this.options, owner);
       if ('pod' in owned) {
         await this.core.createNamespacedPod({ namespace, body: owned.pod });
       } else {
@@ -148,6 +151,12 @@ export class KubernetesPlacer implements Placer {
     if (reason === null || processId === undefined || !this.placed.has(processId)) return;
     this.placed.delete(processId);
     for (const listener of this.listeners) listener(processId, reason);
+  }
+
+  /** A watch that keeps failing the same way (no RBAC, no network) says so once, not every second. */
+  private warnOnce(warning: string): void {
+    if (warning !== this.lastWarning) console.warn(warning);
+    this.lastWarning = warning;
   }
 
   private restartWatch(): void {
@@ -239,5 +248,5 @@ function message(error: unknown): string {
     const status = body as { message?: unknown } | undefined;
     return typeof status?.message === 'string' ? `${error.code} ${status.message}` : `${error.code}`;
   }
-  return (error as Error).message;
+  return error instanceof Error ? error.message : String(error);
 }
