@@ -215,6 +215,7 @@ describe('a launch that cannot be placed', () => {
     networked.spec.network = true;
     expect(() => processObjects(networked, config)).toThrow('spec.network');
     expect(() => checkLaunch(launch('TRAIN_WORKER', { processId: 'Not_A_Name' }))).toThrow('processId must be a lower-case uuid, got "Not_A_Name"');
+    expect(() => checkLaunch(launch('TRAIN_WORKER', { labels: { jobId: 'Job 1' } }))).toThrow('labels.jobId must be a lower-case id of at most 63 characters (a uuid), got "Job 1"');
     expect(() => checkLaunch(launch('TRAIN_WORKER', { gpus: 1.5 }))).toThrow('gpus must be a whole number from 0, got 1.5');
     const tiny = launch('TRAIN_WORKER');
     tiny.spec.limits.memoryBytes = 0;

@@ -6,14 +6,14 @@
  * tests validate them against the Kubernetes OpenAPI schemas.
  *
  * @example
- * const owner = jobOwner(config, 'a1b2…', adminPod);          // create it first: its uid owns the rest
- * const objects = processObjects(launch, config, { name: owner.metadata.name, uid });
+ * const map = await core.createNamespacedConfigMap({ namespace, body: jobOwner(config, jobId, adminPod) }); // first: its uid owns the rest
+ * const objects = processObjects(launch, config, { apiVersion: 'v1', kind: 'ConfigMap', name: map.metadata!.name!, uid: map.metadata!.uid! });
  */
 import type {
   V1ConfigMap, V1Container, V1Deployment, V1NetworkPolicy, V1NetworkPolicyEgressRule, V1NetworkPolicyIngressRule, V1NetworkPolicyPeer,
   V1OwnerReference, V1Pod, V1PodSpec, V1Service,
 } from '@kubernetes/client-node';
-import type { ProcessKind } from '../../../common/services/services.ts';
+import { DEFAULT_STOP_GRACE_MS, type ProcessKind } from '../../../common/services/services.ts';
 import type { Launch } from '../placement.ts';
 
 /** Where a pod may connect: pods of the namespace with these labels, or an address block outside it. */
@@ -52,8 +52,8 @@ export const LABEL = {
   process: 'rafiki.io/process',
 } as const;
 export const APP = 'rafiki';
-/** The stop grace of the services contract (DEFAULT_STOP_GRACE_MS), as the pod's. */
-const GRACE_SECONDS = 5;
+/** The services contract's stop grace, as the pod's: SIGTERM, then SIGKILL this much later. */
+const GRACE_SECONDS = Math.ceil(DEFAULT_STOP_GRACE_MS / 1000);
 
 /** `TRAIN_WORKER` → `train-worker`: label values and names are lower-case. */
 export function kindSlug(kind: ProcessKind): string {
@@ -74,6 +74,9 @@ export function processName(kind: ProcessKind, processId: string): string {
   return `rafiki-${kindSlug(kind)}-${processId}`;
 }
 
+/** A label value that is also a name's part (`rafiki-job-<id>`): RFC 1123's label. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
 /** Throws, naming the field, when a launch cannot be placed. */
 export function checkLaunch(launch: Launch): void {
   if (!(PLACED_KINDS as readonly string[]).includes(launch.spec.kind)) {
@@ -81,6 +84,9 @@ export function checkLaunch(launch: Launch): void {
   }
   if (!/^[a-z0-9]([-a-z0-9]{0,34}[a-z0-9])?$/.test(launch.processId)) {
     throw new Error(`processId must be a lower-case uuid, got ${JSON.stringify(launch.processId)}`);
+  }
+  for (const [name, value] of Object.entries(launch.labels)) {
+    if (value !== undefined && !DNS_LABEL.test(value)) throw new Error(`labels.${name} must be a lower-case id of at most 63 characters (a uuid), got ${JSON.stringify(value)}`);
   }
   if (launch.spec.network) throw new Error(`a placed process cannot have the network (spec.network), got one for ${launch.spec.kind}`);
   if (!(launch.gpus === undefined || (Number.isInteger(launch.gpus) && launch.gpus >= 0))) {
