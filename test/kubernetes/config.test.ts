@@ -1,6 +1,11 @@
 import { expect, test } from 'bun:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { placerOptions } from '../../src/admin/services/kubernetes/placer.ts';
+import { placerFor, type Placer } from '../../src/admin/services/placement.ts';
 import { ConfigError, loadConfig } from '../../src/common/config.ts';
+import { startFakeApi } from './fake-api.ts';
 
 const cluster = { RAFIKI_SERVICES: 'kubernetes', RAFIKI_K8S_IMAGE: 'registry.example.com/rafiki:1', RAFIKI_PROCESS_URL: 'ws://rafiki-admin:3000' };
 
@@ -47,4 +52,44 @@ test("the placer's objects follow the settings: ports from the URLs, peers by la
   expect(outside.redis).toEqual({ cidr: '198.51.100.0/24', port: 443 });
   expect(placerOptions(loadConfig(cluster)).redis).toBeUndefined();
   expect(() => placerOptions(loadConfig({}))).toThrow('RAFIKI_SERVICES=kubernetes, RAFIKI_K8S_IMAGE and RAFIKI_PROCESS_URL must be set');
+});
+
+test('RAFIKI_SERVICES=local has no placer: the Admin starts its processes itself', async () => {
+  expect(await placerFor(loadConfig({}))).toBeUndefined();
+});
+
+test('RAFIKI_SERVICES=kubernetes places pods on the cluster KUBECONFIG names', async () => {
+  await using api = startFakeApi();
+  const dir = mkdtempSync(join(tmpdir(), 'rafiki-kubeconfig-'));
+  const file = join(dir, 'config');
+  // The client speaks plain HTTP, as to the stand-in, only with TLS checks off.
+  writeFileSync(file, `apiVersion: v1
+kind: Config
+clusters: [{ name: fake, cluster: { server: "${api.url}", insecure-skip-tls-verify: true } }]
+users: [{ name: fake, user: {} }]
+contexts: [{ name: fake, context: { cluster: fake, user: fake } }]
+current-context: fake
+`);
+  const before = process.env.KUBECONFIG;
+  process.env.KUBECONFIG = file;
+  let placer: Placer | undefined;
+  try {
+    placer = await placerFor(loadConfig({ ...cluster, RAFIKI_K8S_NAMESPACE: 'team-a' }));
+  } finally {
+    if (before === undefined) delete process.env.KUBECONFIG;
+    else process.env.KUBECONFIG = before;
+    rmSync(dir, { recursive: true, force: true });
+  }
+  try {
+    expect(placer!.name).toBe('kubernetes');
+    await placer!.place({
+      processId: '00000000-0000-4000-8000-000000000001',
+      command: ['bun', 'src/worker/remote-runner.ts'],
+      spec: { kind: 'CHECK', run: { script: 'src/worker/check.ts' }, untrusted: true, limits: { memoryBytes: 64 << 20, processes: 8 } },
+      labels: {},
+    });
+    expect(api.objects('team-a/pods').map((pod) => pod.metadata.name)).toEqual(['rafiki-check-00000000-0000-4000-8000-000000000001']);
+  } finally {
+    await placer?.close();
+  }
 });

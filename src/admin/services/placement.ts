@@ -17,12 +17,13 @@
  * - `close` stops watching; it leaves the placed processes where they are.
  *
  * @example
- * const placer: Placer = new KubernetesPlacer(config.kubernetes, { ... });
+ * const placer = await placerFor(config);   // a KubernetesPlacer with RAFIKI_SERVICES=kubernetes; undefined for local
  * placer.onGone((processId, reason) => admin.processEnded(processId, reason));
  * await placer.place({ processId, command: ['bun', 'src/worker/remote-runner.ts', '--admin', url, '--token', token],
  *   spec, labels: { jobId, subJobId, trialId } });
  * await placer.remove(processId);
  */
+import type { Config } from '../../common/config.ts';
 import type { ProcessSpec } from '../../common/services/services.ts';
 
 export interface Launch {
@@ -46,4 +47,15 @@ export interface Placer {
   /** Deletes its objects (idempotent). */
   remove(processId: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The placer `RAFIKI_SERVICES` names, or undefined for `local` (children of
+ * the Admin, placed by no one). Loaded on demand: the Kubernetes client is
+ * not read by an Admin that does not use it.
+ */
+export async function placerFor(config: Config): Promise<Placer | undefined> {
+  if (config.services === 'local') return undefined;
+  const { KubernetesPlacer } = await import('./kubernetes/placer.ts');
+  return KubernetesPlacer.fromConfig(config);
 }
