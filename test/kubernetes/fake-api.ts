@@ -14,6 +14,7 @@ import { KubeConfig, type V1PodStatus } from '@kubernetes/client-node';
 
 type KubernetesObject = { metadata: { name: string; namespace?: string; labels?: Record<string, string>; uid?: string; resourceVersion?: string } } & Record<string, unknown>;
 type Event = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubernetesObject; collection: string; version: number };
+type Watcher = { collection: string; selector: string | null; send: (event: Event) => void };
 
 const COLLECTION = /^\/(?:api\/v1|apis\/[^/]+\/v1)\/namespaces\/([^/]+)\/([a-z]+)(?:\/([^/]+))?$/;
 
@@ -32,7 +33,7 @@ export interface FakeApi extends AsyncDisposable {
 export function startFakeApi(): FakeApi {
   const store = new Map<string, Map<string, KubernetesObject>>();
   const events: Event[] = [];
-  const watchers = new Set<{ collection: string; selector: string | null; send: (event: Event) => void }>();
+  const watchers = new Set<Watcher>();
   const failures: { request: string; code: number }[] = [];
   const requests: string[] = [];
   let version = 1;
@@ -65,7 +66,7 @@ export function startFakeApi(): FakeApi {
       const selector = url.searchParams.get('labelSelector');
       if (request.method === 'GET' && !name && url.searchParams.get('watch') === 'true') {
         const since = Number(url.searchParams.get('resourceVersion') || version);
-        let watcher: (typeof watchers extends Set<infer W> ? W : never) | undefined;
+        let watcher: Watcher | undefined;
         const stream = new ReadableStream<Uint8Array>({
           start(controller) {
             const send = (event: Event) => controller.enqueue(new TextEncoder().encode(`${JSON.stringify({ type: event.type, object: event.object })}\n`));
