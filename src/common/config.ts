@@ -176,9 +176,9 @@ function cidr(env: Env, name: string): string | undefined {
 }
 
 /** A Kubernetes name (RFC 1123 label): lower-case letters, digits and '-'. */
-function dnsLabel(env: Env, name: string, fallback?: string): string | undefined {
+function dnsLabel(env: Env, name: string, fallback: string): string {
   const raw = text(env, name) ?? fallback;
-  if (raw !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(raw)) {
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(raw)) {
     throw new ConfigError(`${name} must be a Kubernetes name (lower-case letters, digits and '-', at most 63), got ${JSON.stringify(raw)}`);
   }
   return raw;
@@ -196,7 +196,7 @@ function kubernetes(env: Env, services: ServicesMode, processUrl: string | undef
   const imagePullPolicy = IMAGE_PULL_POLICIES.find((p) => p === pullPolicy);
   if (imagePullPolicy === undefined) throw new ConfigError(`RAFIKI_K8S_IMAGE_PULL_POLICY must be one of ${IMAGE_PULL_POLICIES.join(', ')}, got ${JSON.stringify(pullPolicy)}`);
   return {
-    namespace: dnsLabel(env, 'RAFIKI_K8S_NAMESPACE', 'rafiki') as string,
+    namespace: dnsLabel(env, 'RAFIKI_K8S_NAMESPACE', 'rafiki'),
     image,
     imagePullPolicy,
     workerCpu: cpu(env, 'RAFIKI_K8S_WORKER_CPU', '1'),
