@@ -57,7 +57,7 @@ export interface Config {
   tlsKey: string | undefined;
   /** The least severe log line the Admin writes: debug, info, warn or error. */
   logLevel: LogLevel;
-  /** Where train workers run: children of the Admin (`local`), or on hosts that run an agent (`agents`). */
+  /** Where train workers run: children of the Admin (`local`), on hosts that run an agent (`agents`), or in pods (`kubernetes`). */
   services: ServicesMode;
   /** The port processes on other hosts reach the Admin on (its process port). */
   processPort: number;
@@ -65,9 +65,27 @@ export interface Config {
   processUrl: string | undefined;
   /** The token agents show to be given work (RAFIKI_SERVICES=agents). */
   agentToken: string | undefined;
+  /** How pods are made, when `services` is `kubernetes`. */
+  kubernetes: KubernetesConfig | undefined;
 }
 
-export const SERVICES_MODES = ['local', 'agents'] as const;
+export const IMAGE_PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const;
+
+export interface KubernetesConfig {
+  namespace: string;
+  /** The image the pods run: this project, with Bun, working directory at its root. */
+  image: string;
+  imagePullPolicy: (typeof IMAGE_PULL_POLICIES)[number];
+  /** CPU each worker (and frontend) requests and is limited to, a Kubernetes quantity (`1`, `500m`). */
+  workerCpu: string;
+  /** The Admin's own pod, owner of every job's objects so that they end with it; unset when the Admin runs outside the cluster. */
+  adminPod: { name: string; uid: string } | undefined;
+  /** Where pods may reach the Admin and Redis when they are not pods of this namespace (an Admin outside the cluster, a managed Redis). */
+  adminCidr: string | undefined;
+  redisCidr: string | undefined;
+}
+
+export const SERVICES_MODES = ['local', 'agents', 'kubernetes'] as const;
 export type ServicesMode = (typeof SERVICES_MODES)[number];
 
 export const SANDBOX_MODES = ['auto', 'required', 'off'] as const;
@@ -110,13 +128,14 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
 }
 
 /** RAFIKI_SERVICES and what placing processes on other hosts needs. */
-function placement(env: Env): Pick<Config, 'services' | 'processPort' | 'processUrl' | 'agentToken'> {
+function placement(env: Env): Pick<Config, 'services' | 'processPort' | 'processUrl' | 'agentToken' | 'kubernetes'> {
   const services = oneOf(env, 'RAFIKI_SERVICES', SERVICES_MODES, 'local');
   const agentToken = text(env, 'RAFIKI_AGENT_TOKEN');
   if (services === 'agents' && (agentToken === undefined || agentToken.length < 16)) {
     throw new ConfigError('RAFIKI_AGENT_TOKEN must be set, at least 16 characters, with RAFIKI_SERVICES=agents: agents show it to be given work');
   }
-  return { services, processPort: port(env, 'RAFIKI_PROCESS_PORT', 3003), processUrl: url(env, 'RAFIKI_PROCESS_URL', ['http', 'https']), agentToken };
+  const processUrl = url(env, 'RAFIKI_PROCESS_URL', ['http', 'https']);
+  return { services, processPort: port(env, 'RAFIKI_PROCESS_PORT', 3003), processUrl, agentToken, kubernetes: kubernetes(env, services, processUrl) };
 }
 
 /** REDIS_URL over TCP (`redis://`, `rediss://`), or Upstash's REST protocol (`https://`; `http://` for a local gateway) with REDIS_TOKEN. */
@@ -156,6 +175,53 @@ function addresses(env: Env, name: string): string[] {
     }
   }
   return entries;
+}
+
+/** A Kubernetes quantity of CPU: whole or decimal cores, or millicores. */
+function cpu(env: Env, name: string, fallback: string): string {
+  const raw = text(env, name) ?? fallback;
+  if (!/^(\d+(\.\d{1,3})?|\d+m)$/.test(raw) || /^0+(\.0+)?m?$/.test(raw)) {
+    throw new ConfigError(`${name} must be a positive CPU quantity (e.g. 1, 0.5 or 500m), got ${JSON.stringify(raw)}`);
+  }
+  return raw;
+}
+
+function cidr(env: Env, name: string): string | undefined {
+  const [block, ...more] = addresses(env, name);
+  if (more.length > 0) throw new ConfigError(`${name} must be one IP address or CIDR block, got ${JSON.stringify(text(env, name))}`);
+  if (block === undefined) return undefined;
+  return block.includes('/') ? block : `${block}/${isIP(block) === 6 ? 128 : 32}`;
+}
+
+/** A Kubernetes name (RFC 1123 label): lower-case letters, digits and '-'. */
+function dnsLabel(env: Env, name: string, fallback: string): string {
+  const raw = text(env, name) ?? fallback;
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(raw)) {
+    throw new ConfigError(`${name} must be a Kubernetes name (lower-case letters, digits and '-', at most 63), got ${JSON.stringify(raw)}`);
+  }
+  return raw;
+}
+
+function kubernetes(env: Env, services: ServicesMode, processUrl: string | undefined): KubernetesConfig | undefined {
+  if (services !== 'kubernetes') return undefined;
+  const image = text(env, 'RAFIKI_K8S_IMAGE');
+  if (image === undefined) throw new ConfigError('RAFIKI_K8S_IMAGE must be set with RAFIKI_SERVICES=kubernetes: the image the pods run (see deploy/kubernetes/)');
+  if (processUrl === undefined) throw new ConfigError('RAFIKI_PROCESS_URL must be set with RAFIKI_SERVICES=kubernetes: where pods reach the Admin (e.g. http://rafiki-admin:3003)');
+  const podName = text(env, 'RAFIKI_K8S_ADMIN_POD');
+  const podUid = text(env, 'RAFIKI_K8S_ADMIN_POD_UID');
+  if ((podName === undefined) !== (podUid === undefined)) throw new ConfigError('RAFIKI_K8S_ADMIN_POD and RAFIKI_K8S_ADMIN_POD_UID must be set together (from the downward API)');
+  const pullPolicy = text(env, 'RAFIKI_K8S_IMAGE_PULL_POLICY') ?? 'IfNotPresent';
+  const imagePullPolicy = IMAGE_PULL_POLICIES.find((p) => p === pullPolicy);
+  if (imagePullPolicy === undefined) throw new ConfigError(`RAFIKI_K8S_IMAGE_PULL_POLICY must be one of ${IMAGE_PULL_POLICIES.join(', ')}, got ${JSON.stringify(pullPolicy)}`);
+  return {
+    namespace: dnsLabel(env, 'RAFIKI_K8S_NAMESPACE', 'rafiki'),
+    image,
+    imagePullPolicy,
+    workerCpu: cpu(env, 'RAFIKI_K8S_WORKER_CPU', '1'),
+    adminPod: podName !== undefined && podUid !== undefined ? { name: podName, uid: podUid } : undefined,
+    adminCidr: cidr(env, 'RAFIKI_K8S_ADMIN_CIDR'),
+    redisCidr: cidr(env, 'RAFIKI_K8S_REDIS_CIDR'),
+  };
 }
 
 function port(env: Env, name: string, fallback: number): number {

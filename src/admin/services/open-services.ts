@@ -1,13 +1,15 @@
 /**
  * RAFIKI_SERVICES: where the Admin's processes run. `local`: children of the
- * Admin. `agents`: train workers on the hosts that run an agent, reached over
- * the Admin's process port; checks, installs and frontends stay here.
+ * Admin. `agents`: train workers on the hosts that run an agent; `kubernetes`:
+ * train workers in pods; either way reached over the Admin's process port.
+ * Checks, installs and frontends stay here.
  */
 import type { Config } from '../../common/config.ts';
 import { LocalServices } from '../../common/services/local.ts';
 import type { Sandbox } from '../../common/services/sandbox.ts';
 import type { Services } from '../../common/services/services.ts';
 import type { TokenIssuer } from '../auth/tokens.ts';
+import { placerFor, type Placer } from './placement.ts';
 import { AgentPlacer } from './remote/agent-placer.ts';
 import { ProcessLinks } from './remote/process-links.ts';
 import { RemoteServices } from './remote/remote-services.ts';
@@ -31,7 +33,7 @@ export async function openServices(config: Config, sandbox: Sandbox, tokens: Tok
     ...(config.agentToken ? { agentToken: config.agentToken } : {}),
   });
   links.start();
-  const placer = new AgentPlacer(links);
+  const placer: Placer = config.services === 'agents' ? new AgentPlacer(links) : (await placerFor(config))!;
   const services = new RemoteServices({
     placer, links, local, kinds: ['TRAIN_WORKER'], sandbox: config.sandbox, startTimeoutMs: START_TIMEOUT_MS,
     issueToken: (claims, ttlSeconds) => tokens.issueProcess(claims, ttlSeconds),
