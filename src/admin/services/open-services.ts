@@ -35,7 +35,9 @@ export async function openServices(config: Config, sandbox: Sandbox, tokens: Tok
   links.start();
   const placer: Placer = config.services === 'agents' ? new AgentPlacer(links) : (await placerFor(config))!;
   const services = new RemoteServices({
-    placer, links, local, kinds: ['TRAIN_WORKER'], sandbox: config.sandbox, startTimeoutMs: START_TIMEOUT_MS,
+    placer, links, local, kinds: ['TRAIN_WORKER'], startTimeoutMs: START_TIMEOUT_MS,
+    // A pod is its own sandbox: bubblewrap cannot make namespaces under the restricted Pod Security Standard.
+    ...(config.services === 'kubernetes' ? { sandbox: 'off' as const, placementIsolates: true } : { sandbox: config.sandbox }),
     issueToken: (claims, ttlSeconds) => tokens.issueProcess(claims, ttlSeconds),
   });
   return {

@@ -32,7 +32,10 @@ export interface RemoteServicesOptions {
   /** The kinds placed elsewhere. */
   kinds: readonly ProcessKind[];
   issueToken: (claims: { processId: string; kind: ProcessKind; scope: NonNullable<ProcessSpec['labels']> }, ttlSeconds: number) => Promise<string>;
+  /** How runners sandbox untrusted code (RAFIKI_SANDBOX); `off` where the placement is the sandbox (a pod's security context). */
   sandbox: SandboxMode;
+  /** Whether the placement itself isolates each process as the sandbox would (Kubernetes: non-root, read-only, no capabilities, its own network policy). */
+  placementIsolates?: boolean;
   /** How long a placed process has to connect and start. */
   startTimeoutMs: number;
 }
@@ -43,7 +46,7 @@ export class RemoteServices implements Services {
 
   constructor(private readonly options: RemoteServicesOptions) {
     // Untrusted code runs sandboxed wherever it runs only when the runners must sandbox it.
-    this.sandboxed = options.local.sandboxed && options.sandbox === 'required';
+    this.sandboxed = options.placementIsolates === true || (options.local.sandboxed && options.sandbox === 'required');
     options.placer.onGone((processId, reason) => this.gone.get(processId)?.(reason));
   }
 
