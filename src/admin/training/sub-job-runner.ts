@@ -210,7 +210,7 @@ export class SubJobRunner {
     try {
       while (!this.stopping && Date.now() < this.deadline && this.consecutiveErrors < MAX_CONSECUTIVE_ERRORS) {
         if (!worker) {
-          worker = await TrainWorkerHandle.start(this.deps.services, { files, subTrainJobId: this.sub.id, limits: this.deps.workerLimits }, this.host());
+          worker = await TrainWorkerHandle.start(this.deps.services, { files, labels: { trainJobId: this.job.id, subTrainJobId: this.sub.id }, limits: this.deps.workerLimits }, this.host());
           this.workers.add(worker);
         }
         const proposal = await this.advise((session) => this.deps.advisor.propose(session));

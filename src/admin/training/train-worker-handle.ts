@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Ending } from '../../common/ending.ts';
 import { connect, serve, type Remote } from '../../common/ipc/calls.ts';
 import { HOST_CHANNEL, TRAIN_HOST_CALLS, TRAIN_WORKER_CALLS, WORKER_CHANNEL, type LogEntry, type TrainWorkerSetup, type TrialOutcome } from '../../common/protocols/train.ts';
-import type { ExitInfo, Limits } from '../../common/services/services.ts';
+import type { ExitInfo, Limits, ProcessLabels } from '../../common/services/services.ts';
 import { withoutNul } from '../../common/without-nul.ts';
 import type { EarlyStopDecision } from '../../model/model.ts';
 import type { RecordedProcess, ServicesManager } from '../services/manager.ts';
@@ -55,10 +55,10 @@ export class TrainWorkerHandle {
   }
 
   /** Starts a worker and sets it up; throws the setup's error (the worker is then stopped). */
-  static async start(services: ServicesManager, options: { files: TrainWorkerFiles; subTrainJobId?: string; limits: Limits }, host: TrialHost): Promise<TrainWorkerHandle> {
+  static async start(services: ServicesManager, options: { files: TrainWorkerFiles; labels?: ProcessLabels; limits: Limits }, host: TrialHost): Promise<TrainWorkerHandle> {
     const { files } = options;
     const process = await services.start({
-      kind: 'TRAIN_WORKER', labels: options.subTrainJobId ? { subTrainJobId: options.subTrainJobId } : {},
+      kind: 'TRAIN_WORKER', labels: options.labels ?? {},
       run: { script: WORKER_SCRIPT }, untrusted: true,
       template: { file: files.template, nodeModules: files.nodeModules },
       files: { train: files.train, val: files.val },

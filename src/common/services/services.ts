@@ -42,7 +42,7 @@ export interface Limits {
 }
 
 /** What a process works for: where it is placed, these name it (a pod's labels), and a remote process's token is scoped to them. */
-export interface ProcessLabels { subTrainJobId?: string; inferenceJobId?: string }
+export interface ProcessLabels { trainJobId?: string; subTrainJobId?: string; inferenceJobId?: string }
 
 export interface ProcessSpec {
   kind: ProcessKind;

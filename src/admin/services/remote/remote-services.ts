@@ -107,6 +107,7 @@ function bareTemplateFolder(nodeModules: string): boolean {
 
 function labelsOf(spec: ProcessSpec) {
   return {
+    ...(spec.labels?.trainJobId ? { jobId: spec.labels.trainJobId } : {}),
     ...(spec.labels?.subTrainJobId ? { subJobId: spec.labels.subTrainJobId } : {}),
     ...(spec.labels?.inferenceJobId ? { inferenceJobId: spec.labels.inferenceJobId } : {}),
   };
