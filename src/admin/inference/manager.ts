@@ -43,6 +43,18 @@ export interface InferenceDeps {
 
 interface Deployment { process: RecordedProcess; frontend: Comlink.Remote<FrontendApi> }
 
+/** The files a frontend reads, by the names its spawn gives them: each trial's parameters, ONNX and template, and the TLS pair. */
+function frontendFiles(trials: DeployedTrial[], config: Config): Record<string, string> {
+  const files: Record<string, string> = {};
+  trials.forEach((trial, i) => {
+    files[`trial-${i}-params`] = trial.paramsPath;
+    if (trial.onnxPath) files[`trial-${i}-onnx`] = trial.onnxPath;
+    files[`trial-${i}-template`] = trial.template.path;
+  });
+  if (config.tlsCert && config.tlsKey) Object.assign(files, { 'tls-cert': config.tlsCert, 'tls-key': config.tlsKey });
+  return files;
+}
+
 export class InferenceManager {
   private readonly deployments = new Map<string, Deployment>();
 
@@ -91,7 +103,24 @@ export class InferenceManager {
     const { store, services, config, transitions } = this.deps;
     let deployment: Deployment | undefined;
     try {
-      const trials = await this.trialsOf(job, trainJob);
+      const written = await this.trialsOf(job, trainJob);
+      // The frontend reads its trials' files and the TLS pair where its process sees them (the services contract's paths).
+      const files = frontendFiles(written, config);
+      const process = await services.start({
+        kind: 'PREDICTOR', labels: { inferenceJobId: job.id }, run: { script: FRONTEND_SCRIPT }, untrusted: false, files,
+        limits: frontendLimits(config, written.length * job.budget.REPLICA_COUNT),
+      });
+      this.recordWorkers(process, job.id);
+      const frontend = Comlink.wrap<FrontendApi>(process.endpoint(FRONTEND_CHANNEL));
+      deployment = { process, frontend };
+      this.deployments.set(job.id, deployment);
+      const seen = (name: string) => process.paths[name]!;
+      const trials = written.map((trial, i) => ({
+        ...trial,
+        paramsPath: seen(`trial-${i}-params`),
+        ...(trial.onnxPath ? { onnxPath: seen(`trial-${i}-onnx`) } : {}),
+        template: { ...trial.template, path: seen(`trial-${i}-template`) },
+      }));
       const spec: FrontendSpec = {
         ...FRONTEND_DEFAULTS,
         jobId: job.id,
@@ -110,18 +139,10 @@ export class InferenceManager {
           banned: await store.users.bannedSince(new Date(Date.now() - config.tokenTtlSeconds * 1000)),
         },
         workerLimits: inferenceWorkerLimits(config),
-        ...(config.tlsCert && config.tlsKey ? { tls: { certPath: config.tlsCert, keyPath: config.tlsKey } } : {}),
+        ...(files['tls-cert'] ? { tls: { certPath: seen('tls-cert'), keyPath: seen('tls-key') } } : {}),
         ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
         ...(config.redisToken ? { redisToken: config.redisToken } : {}),
       };
-      const process = await services.start({
-        kind: 'PREDICTOR', labels: { inferenceJobId: job.id }, run: { script: FRONTEND_SCRIPT }, untrusted: false,
-        limits: frontendLimits(config, trials.length * job.budget.REPLICA_COUNT),
-      });
-      this.recordWorkers(process, job.id);
-      const frontend = Comlink.wrap<FrontendApi>(process.endpoint(FRONTEND_CHANNEL));
-      deployment = { process, frontend };
-      this.deployments.set(job.id, deployment);
       const died = process.wait().then((info) => {
         throw new Error(`the frontend ${info.reason} while starting`);
       });
