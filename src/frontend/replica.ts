@@ -7,6 +7,7 @@ import type { Limits, ManagedProcess, ProcessSpec, Services } from '../common/se
 import { readInputSpec } from '../model/checks/onnx-parity.ts';
 import type { OnnxInputSpec } from '../model/model.ts';
 import { SharedTensors } from '../common/ipc/shared-tensors.ts';
+import { stageTemplate } from './sdk-modules.ts';
 import { rowSize } from './encode.ts';
 import { Ending } from '../common/ending.ts';
 
@@ -94,6 +95,12 @@ export class Replica {
     return this.onnxInput;
   }
 
+  /** Its template where a worker can import it: in the Admin's folder of its dependencies, or staged beside a link to Rafiki. */
+  private templateFiles(): { file: string; nodeModules: string } {
+    const { template, trialId } = this.trial;
+    return template.nodeModules ? { file: template.path, nodeModules: template.nodeModules } : stageTemplate(template.path, trialId);
+  }
+
   private async spawn(): Promise<{ input: OnnxInputSpec | null }> {
     if (this.stopped) throw new WorkerDiedError('the replica is stopped');
     this.spawns++;
@@ -102,7 +109,7 @@ export class Replica {
     const spec: ProcessSpec = {
       kind: 'INFERENCE_WORKER', run: { script: WORKER }, untrusted: true, limits: this.options.limits,
       files: this.trial.onnxPath ? { onnx: this.trial.onnxPath } : { params: this.trial.paramsPath },
-      ...(this.trial.onnxPath ? {} : { template: { file: this.trial.template.path, nodeModules: this.trial.template.nodeModules } }),
+      ...(this.trial.onnxPath ? {} : { template: this.templateFiles() }),
       ...(shared ? { shared: { tensors: shared.spec.path } } : {}),
     };
     let process: ManagedProcess;

@@ -3,8 +3,9 @@
  * host A runs the Admin (RAFIKI_SERVICES=agents) and an agent, host B an agent,
  * each started by its command line and reaching the Admin over the veth. A
  * train job's trials run on both hosts; everything on B is killed mid-job and
- * no trial is left RUNNING, the job finishing on A; a runner with a wrong token
- * is refused.
+ * no trial is left RUNNING, the job finishing on A; the job's frontend, placed on
+ * B, answers at B's address, and when B's processes are killed the inference job
+ * says so rather than staying RUNNING; a runner with a wrong token is refused.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { rmSync } from 'node:fs';
@@ -79,6 +80,22 @@ describe.skipIf(problem !== null)('two hosts', () => {
     expect(trials.filter((x) => x.status === 'COMPLETED').length).toBeGreaterThan(0);
     // The workers that were on B ended with the reason.
     expect(trials.some((x) => x.status === 'ERRORED' && /lost its host|lost contact/.test(x.error ?? ''))).toBe(true);
+  });
+
+  test("an inference job's frontend on host B answers there; everything on B killed, the job is ERRORED with the reason", async () => {
+    // Only B's agent: the frontend goes there.
+    startAgent(hosts.b);
+    agents[hosts.a]!.kill('SIGKILL');
+    await agents[hosts.a]!.exited;
+    await Bun.sleep(500);
+    const job = await client.createInferenceJob('spread');
+    expect(job.predictor_host).toStartWith(`${hosts.addressB}:`);
+    // This namespace reaches A alone: the query goes through the Admin, which reaches B.
+    expect((await client.predictThroughPredictor(job.id, [5.1, 3.5, 1.4, 0.2])).label).toBe('setosa');
+    hosts.killAll(hosts.b);
+    await waitUntil('the inference job to end', async () => (await client.getInferenceJobs()).find((j) => j.id === job.id)?.status === 'ERRORED', 30_000);
+    const ended = (await client.getInferenceJobs()).find((j) => j.id === job.id)!;
+    expect(ended.error).toMatch(/lost its host|lost contact/);
   });
 
   test('a runner with a wrong token is refused, and ends', async () => {

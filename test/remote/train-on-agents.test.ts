@@ -2,12 +2,12 @@
  * An Admin with RAFIKI_SERVICES=agents: its train workers run where an agent
  * placed them (here, an agent on this host started by its command line), each
  * a remote runner's child reached over the process port; trials complete as
- * they do locally. With no agent left, a job's workers cannot start, and the
- * job says why.
+ * they do locally, and the job's frontend is placed the same way. With no agent
+ * left, a job's workers cannot start, and the job says why.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import type { Subprocess } from 'bun';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestAdmin, type TestAdmin } from '../support/admin.ts';
 import { ROOT } from '../support/processes.ts';
@@ -51,6 +51,23 @@ describe('train workers placed by agents', () => {
     const trials = await client.getTrials('placed');
     expect(trials.filter((x) => x.status === 'COMPLETED' || x.status === 'TERMINATED')).toHaveLength(4);
     expect(trials.some((x) => x.status === 'COMPLETED' && x.score !== null)).toBe(true);
+  });
+
+  test("the job's frontend is placed too, and answers queries, directly and through the Admin", async () => {
+    const client = t.superadmin;
+    const job = await client.createInferenceJob('placed');
+    expect(job.status).toBe('RUNNING');
+    const frontends = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number).filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('src/frontend/main.ts');
+      } catch {
+        return false;
+      }
+    });
+    expect(frontends.map(parentCommand).some((command) => command.includes('src/worker/remote-runner.ts --admin'))).toBe(true);
+    expect((await client.predictLabelled(job.predictor_host!, [5.1, 3.5, 1.4, 0.2])).label).toBe('setosa');
+    expect((await client.predictThroughPredictor(job.id, [6.7, 3.0, 5.2, 2.3])).label).toBe('virginica');
+    await client.stopInferenceJob('placed');
   });
 
   test('with no agent connected, the job ends with the reason', async () => {

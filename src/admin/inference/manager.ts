@@ -43,13 +43,17 @@ export interface InferenceDeps {
 
 interface Deployment { process: RecordedProcess; frontend: Comlink.Remote<FrontendApi> }
 
-/** The files a frontend reads, by the names its spawn gives them: each trial's parameters, ONNX and template, and the TLS pair. */
+/** An address as the host part of host:port (an IPv6 one in brackets). */
+const hostPart = (address: string) => (address.includes(':') ? `[${address}]` : address);
+
+/** The files a frontend reads, by the names its spawn gives them: each trial's parameters, ONNX, template and its dependencies' folder, and the TLS pair. */
 function frontendFiles(trials: DeployedTrial[], config: Config): Record<string, string> {
   const files: Record<string, string> = {};
   trials.forEach((trial, i) => {
     files[`trial-${i}-params`] = trial.paramsPath;
     if (trial.onnxPath) files[`trial-${i}-onnx`] = trial.onnxPath;
     files[`trial-${i}-template`] = trial.template.path;
+    if (trial.template.nodeModules) files[`trial-${i}-modules`] = trial.template.nodeModules;
   });
   if (config.tlsCert && config.tlsKey) Object.assign(files, { 'tls-cert': config.tlsCert, 'tls-key': config.tlsKey });
   return files;
@@ -88,7 +92,11 @@ export class InferenceManager {
       return {
         trialId,
         ...(onnxPath ? { onnxPath } : {}),
-        template: { path: templates.write(templateFolder, code), nodeModules: TemplateFiles.nodeModules(templateFolder), className: model.modelClass, knobs: trial.knobs },
+        template: {
+          path: templates.write(templateFolder, code), className: model.modelClass, knobs: trial.knobs,
+          // A template that imports rafiki/model alone needs no folder of ours: its frontend makes one, wherever it runs.
+          ...(Object.keys(model.dependencies).length > 0 ? { nodeModules: TemplateFiles.nodeModules(templateFolder) } : {}),
+        },
         paramsPath,
         classes,
       };
@@ -119,7 +127,7 @@ export class InferenceManager {
         ...trial,
         paramsPath: seen(`trial-${i}-params`),
         ...(trial.onnxPath ? { onnxPath: seen(`trial-${i}-onnx`) } : {}),
-        template: { ...trial.template, path: seen(`trial-${i}-template`) },
+        template: { ...trial.template, path: seen(`trial-${i}-template`), ...(trial.template.nodeModules ? { nodeModules: seen(`trial-${i}-modules`) } : {}) },
       }));
       const spec: FrontendSpec = {
         ...FRONTEND_DEFAULTS,
@@ -127,7 +135,8 @@ export class InferenceManager {
         app: trainJob.app,
         appVersion: trainJob.appVersion,
         task: trainJob.task,
-        host: config.host,
+        // On another host it listens on all of that host's addresses, and is reached at the one it connected from.
+        host: process.address ? '0.0.0.0' : config.host,
         port: 0,
         ...(preferredPort ? { preferredPort } : {}),
         trials,
@@ -149,7 +158,7 @@ export class InferenceManager {
       const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the frontend was not ready within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS).unref());
       const { port } = await Promise.race([frontend.start(spec), died, timeout]);
       await process.ready(port);
-      const predictorHost = `${config.publicHost}:${port}`;
+      const predictorHost = `${process.address ? hostPart(process.address) : config.publicHost}:${port}`;
       await transitions.inferenceJobMoved(job, { status: 'RUNNING', predictorHost });
       void process.wait().then(async (info) => {
         if (info.requested || this.deployments.get(job.id) !== deployment) return;

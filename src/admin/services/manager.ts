@@ -52,6 +52,7 @@ export class ServicesManager {
       paths: process.paths,
       sandboxed: process.sandboxed,
       pid: process.pid,
+      ...(process.address ? { address: process.address } : {}),
       endpoint: (channel) => process.endpoint(channel),
       status: () => process.status(),
       wait: () => process.wait(),

@@ -1,8 +1,8 @@
 /**
  * RAFIKI_SERVICES: where the Admin's processes run. `local`: children of the
- * Admin. `agents`: train workers on the hosts that run an agent; `kubernetes`:
- * train workers in pods; either way reached over the Admin's process port.
- * Checks, installs and frontends stay here.
+ * Admin. `agents`: train workers and query frontends (with their inference
+ * workers) on the hosts that run an agent; `kubernetes`: train workers in pods;
+ * either way reached over the Admin's process port. Checks and installs stay here.
  */
 import type { Config } from '../../common/config.ts';
 import { LocalServices } from '../../common/services/local.ts';
@@ -35,7 +35,7 @@ export async function openServices(config: Config, sandbox: Sandbox, tokens: Tok
   links.start();
   const placer: Placer = config.services === 'agents' ? new AgentPlacer(links) : (await placerFor(config))!;
   const services = new RemoteServices({
-    placer, links, local, kinds: ['TRAIN_WORKER'], startTimeoutMs: START_TIMEOUT_MS,
+    placer, links, local, kinds: config.services === 'agents' ? ['TRAIN_WORKER', 'PREDICTOR'] : ['TRAIN_WORKER'], startTimeoutMs: START_TIMEOUT_MS,
     // A pod is its own sandbox: bubblewrap cannot make namespaces under the restricted Pod Security Standard.
     ...(config.services === 'kubernetes' ? { sandbox: 'off' as const, placementIsolates: true } : { sandbox: config.sandbox }),
     issueToken: (claims, ttlSeconds) => tokens.issueProcess(claims, ttlSeconds),

@@ -17,10 +17,11 @@ export interface DeployedTrial {
   /** Path of the trial's ONNX file, when the template exported one: served by onnxruntime-node. */
   onnxPath?: string;
   /**
-   * Otherwise the template's own predict: its file, the `node_modules` folder where its imports
-   * (`rafiki/model` and its dependencies) resolve, its class and knobs, and the SDK-format parameters file.
+   * Otherwise the template's own predict: its file, its class and knobs, the SDK-format parameters file,
+   * and the `node_modules` folder of its installed dependencies when it has some (unset: it imports
+   * `rafiki/model` alone, and the frontend makes the folder that resolves it).
    */
-  template: { path: string; nodeModules: string; className: string; knobs: Record<string, number | string | boolean> };
+  template: { path: string; nodeModules?: string; className: string; knobs: Record<string, number | string | boolean> };
   paramsPath: string;
   classes: string[];          // [] for regression
 }

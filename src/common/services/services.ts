@@ -51,7 +51,7 @@ export interface ProcessSpec {
   run: { script: string; args?: string[] } | { bun: string[] };
   /** It runs code that Rafiki did not write (templates, their dependencies, their installs): sandboxed where the implementation can. */
   untrusted: boolean;
-  /** Files it may read, by name; `ManagedProcess.paths[name]` is where it sees each. */
+  /** Files (or folders) it may read, by name; `ManagedProcess.paths[name]` is where it sees each. */
   files?: Record<string, string>;
   /** A template: its file (`paths.template`) and the `node_modules` folder its imports resolve from. */
   template?: { file: string; nodeModules: string };
@@ -93,6 +93,8 @@ export interface ManagedProcess {
   readonly sandboxed: boolean;
   /** The operating-system id of its first process, where it has one here. */
   readonly pid: number | undefined;
+  /** The address other machines reach it at, when it runs on another host; undefined for a process of this host. */
+  readonly address?: string;
   /** A comlink endpoint for one named channel to the process (scripts only). */
   endpoint(channel: string): Endpoint;
   status(): 'RUNNING' | 'EXITED';

@@ -25,11 +25,12 @@ export interface Link<Out, In> {
   onClose(listener: () => void): void;
   close(): void;
 }
-export type ProcessLink = Link<AdminToRunner, RunnerToAdmin>;
+/** A process's link, and the address its host connected from: where other machines reach it. */
+export type ProcessLink = Link<AdminToRunner, RunnerToAdmin> & { readonly address: string };
 export type AgentLink = Link<AdminToAgent, AgentToAdmin> & { readonly hostname: string };
 
 interface Expected { claims: ProcessClaims | null; files: Record<string, string>; connected: (link: ProcessLink) => void }
-type SocketData = { kind: 'process'; processId: string } | { kind: 'agent' };
+type SocketData = { kind: 'process'; processId: string; address: string } | { kind: 'agent' };
 
 export interface ProcessLinksOptions {
   host: string;
@@ -146,7 +147,8 @@ export class ProcessLinks {
     if (path === '/processes/connect') {
       if (expected.claims) throw new RafikiError('UNAUTHORIZED', 'this process token was used already');
       expected.claims = claims;
-      return server.upgrade(request, { data: { kind: 'process', processId: claims.processId } }) ? undefined : new Response('a WebSocket upgrade is expected', { status: 400 });
+      const address = (server.requestIP(request)?.address ?? '').replace(/^::ffff:/, '');
+      return server.upgrade(request, { data: { kind: 'process', processId: claims.processId, address } }) ? undefined : new Response('a WebSocket upgrade is expected', { status: 400 });
     }
     const file = /^\/processes\/files\/([\w-]+)$/.exec(path)?.[1];
     const local = file === undefined ? undefined : expected.files[file];
@@ -169,7 +171,7 @@ export class ProcessLinks {
       });
       return;
     }
-    const link = new SocketLink<AdminToRunner, RunnerToAdmin>(socket);
+    const link = Object.assign(new SocketLink<AdminToRunner, RunnerToAdmin>(socket), { address: data.address });
     this.sockets.set(socket, link as SocketLink<unknown, unknown>);
     const expected = this.expected.get(data.processId);
     if (!expected) {

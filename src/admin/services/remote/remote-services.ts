@@ -9,7 +9,7 @@
  * write its folders) and specs a runner cannot be given (shared memory, a work
  * folder, a template with installed dependencies) go to the local services.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { relative, resolve } from 'node:path';
 import type { Endpoint } from 'comlink';
@@ -78,7 +78,9 @@ export class RemoteServices implements Services {
 
   private placeable(spec: ProcessSpec): boolean {
     return this.options.kinds.includes(spec.kind) && 'script' in spec.run && !spec.workdir && !spec.shared && !spec.network
-      && (!spec.template || bareTemplateFolder(spec.template.nodeModules));
+      && (!spec.template || bareTemplateFolder(spec.template.nodeModules))
+      // A runner fetches files; a folder (a template's installed dependencies) is not sent yet.
+      && Object.values(spec.files ?? {}).every((path) => !statSync(path).isDirectory());
   }
 
   private remoteSpec(spec: ProcessSpec): RemoteSpec {
@@ -139,6 +141,7 @@ class RemoteProcess implements ManagedProcess {
   readonly paths: Readonly<Record<string, string>>;
   readonly sandboxed: boolean;
   readonly pid: number | undefined;
+  readonly address: string | undefined;
   private readonly listeners = new Listeners();
   private readonly port: IpcPort;
   private last: Usage | null = { memoryBytes: 0, processes: 1, cpuSeconds: 0 };
@@ -154,6 +157,8 @@ class RemoteProcess implements ManagedProcess {
     this.sandboxed = started.sandboxed;
     // Its pid means something here only on this host.
     this.pid = started.hostname === hostname() ? started.pid : undefined;
+    // Where it connected from is where others reach it; from loopback it is a process of this host.
+    this.address = /^(127\.|::1$|$)/.test(link.address) ? undefined : link.address;
     this.port = { send: (message) => link.send({ type: 'ipc', message: message as never }), onMessage: (listener) => this.listeners.add(listener) };
     this.exited = new Promise<ExitInfo>((resolve) => {
       let told: ExitInfo | null = null;
