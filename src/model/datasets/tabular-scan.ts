@@ -19,6 +19,10 @@ export interface ColumnStats {
   m2: number;
   /** Distinct values, or null once there are more than MAX_CATEGORIES. */
   distinct: Set<string> | null;
+  /** Values that are numbers, all of them (`count` stops at the first that is not). */
+  numbers: number;
+  /** Values that are not numbers: how many, and the first of them. */
+  texts: { count: number; line: number; value: string } | null;
 }
 
 export interface TabularScan {
@@ -54,12 +58,29 @@ export async function scanTabular(source: DataSource, file: string, options: Tab
     if (options.task === 'TABULAR_REGRESSION' && parseNumber(target) === null) {
       throw new DatasetError({ file, line, column: targetName }, `the target of a regression must be a number, not "${target}"`);
     }
-    cells.forEach((cell, i) => observe(scan!.columns[i]!, cell));
+    cells.forEach((cell, i) => observe(scan!.columns[i]!, cell, line));
     scan.rows += 1;
   }
   if (!scan) throw new DatasetError({ file }, 'the file is empty; a CSV file with a header row is expected');
   if (scan.rows === 0) throw new DatasetError({ file }, 'the file has a header but no data rows');
+  for (const i of scan.features) refuseStrayText(file, scan.columns[i]!);
   return scan;
+}
+
+/** A column of numbers may hold at most this share of other values before they are taken for categories rather than typos. */
+const STRAY_SHARE = 0.01;
+const STRAY_MIN_NUMBERS = 20;
+
+/**
+ * A feature column of numbers with a stray value that is not one (a typo, "NA")
+ * would be read as text, every number a category of its own: it is refused,
+ * naming the value, rather than trained on that way.
+ */
+function refuseStrayText(file: string, column: ColumnStats): void {
+  const { texts, numbers } = column;
+  if (!texts || numbers < STRAY_MIN_NUMBERS || texts.count > Math.max(1, Math.floor(STRAY_SHARE * (numbers + texts.count)))) return;
+  throw new DatasetError({ file, line: texts.line, column: column.name },
+    `"${texts.value}" is not a number, while ${numbers} of the column's ${numbers + texts.count} values are; correct it, or leave the cell empty for a missing value`);
 }
 
 function startScan(file: string, header: string[], options: TabularColumnsOptions): TabularScan {
@@ -84,11 +105,11 @@ function startScan(file: string, header: string[], options: TabularColumnsOption
     : options.features.map((name) => indexOf(name, 'feature'));
   if (features.includes(target)) throw new DatasetError({ file, column: header[target] }, 'the target column cannot also be a feature');
   if (features.length === 0) throw new DatasetError({ file }, 'no feature columns are left besides the target');
-  const columns = header.map((name) => ({ name, numeric: true, count: 0, missing: 0, mean: 0, m2: 0, distinct: new Set<string>() }));
+  const columns = header.map((name): ColumnStats => ({ name, numeric: true, count: 0, missing: 0, mean: 0, m2: 0, distinct: new Set<string>(), numbers: 0, texts: null }));
   return { file, rows: 0, columns, target, features };
 }
 
-function observe(column: ColumnStats, cell: string): void {
+function observe(column: ColumnStats, cell: string, line: number): void {
   if (isMissing(cell)) {
     column.missing += 1;
     return;
@@ -97,12 +118,15 @@ function observe(column: ColumnStats, cell: string): void {
     column.distinct.add(cell);
     if (column.distinct.size > MAX_CATEGORIES) column.distinct = null;
   }
-  if (!column.numeric) return;
   const value = parseNumber(cell);
   if (value === null) {
     column.numeric = false;
+    if (column.texts) column.texts.count += 1;
+    else column.texts = { count: 1, line, value: cell.slice(0, 100) };
     return;
   }
+  column.numbers += 1;
+  if (!column.numeric) return;
   column.count += 1;
   const delta = value - column.mean;
   column.mean += delta / column.count;

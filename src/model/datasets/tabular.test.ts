@@ -72,6 +72,17 @@ describe('loadTabularDataset', () => {
     expect(columns.message).toContain('the feature columns are c, a but the training set\'s are a, c');
   });
 
+  test('a stray value that is not a number, in a column of numbers, is refused; a column of words stays categorical', async () => {
+    const rows = Array.from({ length: 200 }, (_, i) => `${i / 10},${i % 2 ? 'red' : 'blue'},${i % 2 ? 'a' : 'b'}`);
+    rows[59] = `abc,red,a`;
+    const typo = await failure(loadTabularDataset(text(`x,colour,label\n${rows.join('\n')}\n`), { ...CLASSIFY, name: 'train.csv' }));
+    expect(typo.message).toBe('train.csv, line 61, column "x": "abc" is not a number, while 199 of the column\'s 200 values are; correct it, or leave the cell empty for a missing value');
+    // Many words among the numbers: categories, as the file says.
+    const mixed = rows.map((row, i) => (i % 3 === 0 ? row.replace(/^[^,]+/, 'none') : row));
+    const categorical = await loadTabularDataset(text(`x,colour,label\n${mixed.join('\n')}\n`), CLASSIFY);
+    expect(categorical.encoding.columns[0]).toMatchObject({ name: 'x', kind: 'categorical' });
+  });
+
   test('malformed files are errors naming the file, the line and the column', async () => {
     const cases: [string, Parameters<typeof loadTabularDataset>[1], string][] = [
       ['', CLASSIFY, 'bad.csv: the file is empty'],
