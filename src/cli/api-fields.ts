@@ -17,6 +17,7 @@ const FIELDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'train create': {
     app: '--app', train_dataset_id: '--train', val_dataset_id: '--val', model_ids: '--models',
     'budget.MODEL_TRIAL_COUNT': '--trials', 'budget.TIME_HOURS': '--hours', 'budget.WORKER_COUNT': '--workers', 'train_args.target': '--target',
+    'train_args.features': '--features',
   },
   'trials list': { max_count: '--best' },
   'inference create': { 'budget.MODEL_COUNT': '--models', 'budget.REPLICA_COUNT': '--replicas' },
@@ -25,12 +26,14 @@ const FIELDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * The Admin's message with the fields it names replaced by the command's options.
+ * The Admin's message with the fields it names replaced by the command's options; a message about
+ * an argument (`<file>: …`) names the value the user gave (`arguments`, by placeholder).
  *
  * @example
  * inOptionTerms("body: 'train_dataset_id' must be a dataset id", 'train create'); // "--train must be a dataset id"
+ * inOptionTerms('model_file_bytes: cannot import …', 'models upload', { '<file>': 'knn.ts' }); // "knn.ts: cannot import …"
  */
-export function inOptionTerms(message: string, command: string): string {
+export function inOptionTerms(message: string, command: string, given: Readonly<Record<string, string>> = {}): string {
   const fields = { ...COMMON, ...FIELDS[command] };
   // Longest first, so that `budget.TIME_HOURS` is replaced before a `budget` could be.
   const names = Object.keys(fields).sort((a, b) => b.length - a.length);
@@ -38,8 +41,12 @@ export function inOptionTerms(message: string, command: string): string {
   for (const field of names) {
     const option = fields[field]!;
     text = text
-      .replace(new RegExp(`\\b(?:body|form|query|params): '${escape(field)}'`, 'g'), option)
-      .replace(new RegExp(`^${escape(field)}:`), `${option}:`);
+      // An item of a list field (`model_ids.0`) is its option too.
+      .replace(new RegExp(`\\b(?:body|form|query|params): '${escape(field)}(?:\\.\\d+)?'`, 'g'), option)
+      .replace(new RegExp(`^${escape(field)}(?:\\.\\d+)?:`), `${option}:`);
+  }
+  for (const [placeholder, value] of Object.entries(given)) {
+    if (text.startsWith(`${placeholder}:`)) text = `${value}${text.slice(placeholder.length)}`;
   }
   return text;
 }

@@ -64,10 +64,13 @@ function commandPath(command: Command): string {
  */
 export async function main(argv: string[]): Promise<number> {
   let command = '';
+  let given: Record<string, string> = {};
   try {
     await buildProgram()
       .hook('preAction', (_program, action) => {
         command = commandPath(action);
+        // The values of its arguments, by their placeholders (`<file>`), for messages about them.
+        given = Object.fromEntries(action.registeredArguments.map((arg, i) => [`<${arg.name()}>`, String(action.processedArgs[i] ?? '')]));
       })
       .parseAsync(argv, { from: 'user' });
     return EXIT.OK;
@@ -75,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CliExit) return err.code;
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     const message = err instanceof Error ? err.message : String(err);
-    console.error(`rafiki: ${err instanceof RafikiClientError && err.status === 400 ? inOptionTerms(message, command) : message}`);
+    console.error(`rafiki: ${err instanceof RafikiClientError && err.status === 400 ? inOptionTerms(message, command, given) : message}`);
     if (err instanceof RafikiClientError && err.status === 401) console.error(`rafiki: ${RELOGIN_HINT}`);
     return EXIT.FAILED;
   }

@@ -14,6 +14,7 @@ interface CreateFlags extends JsonFlag {
   train: string;
   val: string;
   models: string[];
+  features?: string[];
   trials?: number;
   hours?: number;
   workers?: number;
@@ -36,7 +37,8 @@ export function registerTrain(program: Command): void {
     .option('--trials <n>', 'trials per template, -1 for no limit (default: no limit)', trialCount)
     .option('--hours <h>', 'time budget in hours (default: 0.1)', positiveNumber)
     .option('--workers <n>', 'workers per template (default: 1)', positiveInteger)
-    .option('--target <column>', 'tabular tasks: the label column (default: the last)'))
+    .option('--target <column>', 'tabular tasks: the label column (default: the last)')
+    .option('--features <columns>', 'tabular tasks: comma-separated feature columns, in this order (default: all but the target)', list))
     .action(async (flags: CreateFlags) => {
       const budget = {
         ...(flags.trials !== undefined ? { MODEL_TRIAL_COUNT: flags.trials } : {}),
@@ -45,7 +47,9 @@ export function registerTrain(program: Command): void {
       };
       const job = await loggedInClient().createTrainJob({
         app: flags.app, task: flags.task, trainDatasetId: flags.train, valDatasetId: flags.val, modelIds: flags.models, budget,
-        ...(flags.target !== undefined ? { trainArgs: { target: flags.target } } : {}),
+        ...(flags.target !== undefined || flags.features !== undefined
+          ? { trainArgs: { ...(flags.target !== undefined ? { target: flags.target } : {}), ...(flags.features !== undefined ? { features: flags.features } : {}) } }
+          : {}),
       });
       print(flags, job, (j) => `started train job ${j.app} v${j.app_version} (${budgetText(j)})\nfollow it with: rafiki train watch ${j.app} --version ${j.app_version}`);
     });

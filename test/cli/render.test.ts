@@ -41,6 +41,10 @@ describe('errors in the terms of the command line', () => {
     expect(inOptionTerms("params: 'app_version' must be an integer", 'trials list')).toBe('--version must be an integer');
     expect(inOptionTerms("form: 'model_class' is required (a string)", 'models upload')).toBe('--class is required (a string)');
     expect(inOptionTerms('you already have a model named tiny', 'models upload')).toBe('you already have a model named tiny');
+    expect(inOptionTerms("body: 'model_ids.0' must be a model id", 'train create')).toBe('--models must be a model id');
+    expect(inOptionTerms('train_args.target: dataset iris has no column "colour"', 'train create')).toBe('--target: dataset iris has no column "colour"');
+    // A message about an argument names the value given for it.
+    expect(inOptionTerms('model_file_bytes: knn.ts exports no class named "Knn"', 'models upload', { '<file>': 'my/knn.ts' })).toBe('my/knn.ts: knn.ts exports no class named "Knn"');
   });
 });
 

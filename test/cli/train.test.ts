@@ -58,9 +58,16 @@ const create = (app: string, model: string, ...more: string[]) =>
 
 describe('rafiki train and trials', () => {
   test('create, watch to the end, status, list; trials list, best, get, logs with a chart', async () => {
-    const created = await create('iris', ids.plotted, '--trials', '3', '--hours', '0.5', '--workers', '1', '--target', 'class', '--json');
+    // A column the dataset does not have is refused at once, in the option's name, and uses up no version.
+    const wrong = await create('iris', ids.plotted, '--target', 'colour');
+    expect([wrong.code, wrong.stderr.trim()]).toEqual([1, 'rafiki: --target: dataset iris has no column "colour" (its columns are "sepal_length", "sepal_width", "petal_length", "petal_width", "class")']);
+    const created = await create('iris', ids.plotted, '--trials', '3', '--hours', '0.5', '--workers', '1', '--target', 'class',
+      '--features', 'sepal_length,sepal_width,petal_length,petal_width', '--json');
     expect(created.code).toBe(0);
-    expect(created.json).toMatchObject({ app: 'iris', app_version: 1, budget: { MODEL_TRIAL_COUNT: 3, TIME_HOURS: 0.5, WORKER_COUNT: 1 }, train_args: { target: 'class' } });
+    expect(created.json).toMatchObject({
+      app: 'iris', app_version: 1, budget: { MODEL_TRIAL_COUNT: 3, TIME_HOURS: 0.5, WORKER_COUNT: 1 },
+      train_args: { target: 'class', features: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'] },
+    });
 
     const watch = await rafiki.run(['train', 'watch', 'iris', '--interval', '100']);
     expect(watch.code).toBe(0);

@@ -8,7 +8,7 @@ import { TRAIN_BUDGET_DEFAULTS, type Task, type TrainBudget } from '../../common
 import { badRequest, conflict, forbidden, notFound } from '../../common/errors.ts';
 import { isAdmin, owns, visibleModelOr404 } from '../access.ts';
 import type { Caller } from '../auth/guard.ts';
-import type { DatasetStore } from '../store/datasets.ts';
+import type { DatasetRecord, DatasetStore } from '../store/datasets.ts';
 import type { ModelStore } from '../store/models.ts';
 import type { ServiceRecord, ServiceStore } from '../store/services.ts';
 import type { SubTrainJobRecord, TrainJobRecord, TrainJobStore } from '../store/train-jobs.ts';
@@ -68,6 +68,16 @@ export function trainBudget(budget: TrainBudget = {}): TrainJobRecord['budget'] 
 export const errorStackFor = (caller: Caller, job: Pick<TrainJobRecord, 'userId'>, trial: Pick<TrialRecord, 'errorStack'>): string | null =>
   owns(caller, job) ? trial.errorStack : null;
 
+/** The target and features a job names must be columns of its datasets: said at once, rather than by a failed job. */
+function checkColumns(args: StartTrainJob['train_args'], dataset: Pick<DatasetRecord, 'name' | 'stats'>): void {
+  const columns = dataset.stats.columns;
+  if (!columns || !args) return;
+  const known = `(its columns are ${columns.map((c) => `"${c}"`).join(', ')})`;
+  if (args.target !== undefined && !columns.includes(args.target)) throw badRequest(`train_args.target: dataset ${dataset.name} has no column "${args.target}" ${known}`);
+  const missing = (args.features ?? []).filter((f) => !columns.includes(f));
+  if (missing.length > 0) throw badRequest(`train_args.features: dataset ${dataset.name} has no column ${missing.map((c) => `"${c}"`).join(', ')} ${known}`);
+}
+
 const versionText = (version: number) => (version === -1 ? '' : ` version ${version}`);
 
 export class TrainJobs {
@@ -82,6 +92,7 @@ export class TrainJobs {
       const dataset = await store.datasets.byId(id);
       if (!dataset || dataset.userId !== caller.id) throw notFound(`${field}: dataset ${id} not found among your datasets`);
       if (dataset.task !== request.task) throw badRequest(`${field}: dataset ${dataset.name} is for ${dataset.task}, not ${request.task}`);
+      checkColumns(request.train_args, dataset);
     }
     if (new Set(request.model_ids).size !== request.model_ids.length) throw badRequest('model_ids: a model is listed twice');
     for (const id of request.model_ids) {
