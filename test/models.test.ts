@@ -141,6 +141,7 @@ describe('model templates', () => {
     ['wrong task', `${TINY}\nexport class Images extends TinyCentroid {\n  static override tasks = ['IMAGE_CLASSIFICATION'] as never;\n}\n`, 'Images', /TABULAR_CLASSIFICATION/],
     ['loops while imported', 'while (true) {}\nexport class Loop {}\n', 'Loop', /did not finish loading within 5 s/],
     ['exits while imported', 'process.exit(3);\nexport class Exit {}\n', 'Exit', /ended its process \(exited with code 3\)/],
+    ['file beside it', "import { helper } from './helper.ts';\nexport class Beside { x = helper; }\n", 'Beside', /Cannot find module '\.\/helper\.ts'.*bundle the files it imports into it/],
     ['missing package', "import leftPad from 'surely-not-installed-package';\nexport class NeedsPkg { x = leftPad; }\n", 'NeedsPkg', /surely-not-installed-package/],
   ];
   for (const [what, code, modelClass, message] of badTemplates) {

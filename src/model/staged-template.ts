@@ -39,14 +39,8 @@ export async function importTemplate(file: string, className: string, task?: Tas
     return { Template: await loadTemplate(staged.path, className, task), dispose: staged.dispose };
   } catch (error) {
     staged.dispose();
-    throw error instanceof TemplateError ? new TemplateError(withHint(staged.original(error.message))) : error;
+    throw error instanceof TemplateError ? new TemplateError(staged.original(error.message)) : error;
   }
-}
-
-/** An import of a file beside the template fails here as it would in an upload; say what to do. */
-function withHint(message: string): string {
-  if (!/Cannot find module '\.\.?\//.test(message)) return message;
-  return `${message} (a template is one module, as it is uploaded: bundle the files it imports into it, e.g. bun build <file> --external 'rafiki/*' --outfile <bundle.js>)`;
 }
 
 /**

@@ -65,13 +65,19 @@ export async function loadTemplate(file: string, className: string, task?: Task)
 
 interface Positioned { message: string; position?: { line: number; column: number; lineText?: string } | null }
 
+/** An import of a file beside the template fails, in an upload as in test-model: say what to do. */
+function withBundleHint(message: string): string {
+  if (!/Cannot find module '\.\.?\//.test(message)) return message;
+  return `${message} (a template is one module, as it is uploaded: bundle the files it imports into it, e.g. bun build <file> --external 'rafiki/*' --outfile <bundle.js>)`;
+}
+
 function describeImportError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   // Bun reports a module that does not parse as an AggregateError of build messages,
   // each with its place as `position`, not in its message.
   const first = err instanceof AggregateError && err.errors.length > 0 ? (err.errors[0] as Positioned) : (err as Positioned);
   const { position } = first;
-  if (!position || position.line <= 0) return first.message;
+  if (!position || position.line <= 0) return withBundleHint(first.message);
   const more = err instanceof AggregateError && err.errors.length > 1 ? ` (and ${err.errors.length - 1} more errors)` : '';
   const text = position.lineText ? `: ${position.lineText.trim()}` : '';
   return `syntax error at line ${position.line}, column ${position.column}: ${first.message}${text}${more}`;
