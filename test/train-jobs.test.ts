@@ -204,6 +204,7 @@ describe('train job faults and bad input', () => {
     await other.login('other@example.com', 'a long password');
     const foreignDataset = await other.createDataset({ name: 'theirs', task: TASK, file: IRIS });
     const regression = await client.createDataset({ name: 'diabetes', task: 'TABULAR_REGRESSION', file: join(import.meta.dir, 'fixtures/diabetes.csv') });
+    const oneClass = await client.createDataset({ name: 'setosa-only', task: TASK, file: new TextEncoder().encode('a,b,class\n1,2,setosa\n3,4,setosa\n') });
     const base: Parameters<Client['createTrainJob']>[0] = { app: 'bad', task: TASK, trainDatasetId: datasetId, valDatasetId: datasetId, modelIds: [ids.tiny!] };
     const cases: [Parameters<Client['createTrainJob']>[0], number, string][] = [
       [{ ...base, trainDatasetId: crypto.randomUUID() }, 404, 'train_dataset_id: dataset'],
@@ -214,6 +215,9 @@ describe('train job faults and bad input', () => {
       [{ ...base, budget: { WORKER_COUNT: -1 } }, 400, "'budget.WORKER_COUNT' must be an integer from 1 to 64"],
       [{ ...base, budget: { GPU_COUNT: 1 } }, 400, 'budget: GPU_COUNT is 1 but this Rafiki has no GPU; use 0'],
       [{ ...base, app: 'no spaces please' }, 400, "'app' must be an app name"],
+      [{ ...base, trainArgs: { target: 'colour' } }, 400, 'train_args.target: dataset iris has no column "colour"'],
+      [{ ...base, trainArgs: { features: ['sepal_length', 'petals'] } }, 400, 'train_args.features: dataset iris has no column "petals"'],
+      [{ ...base, trainDatasetId: oneClass.id }, 400, 'train_dataset_id: dataset setosa-only has one class ("setosa"); a classifier learns from at least two'],
     ];
     for (const [options, status, message] of cases) {
       const error = await failure(client.createTrainJob(options));

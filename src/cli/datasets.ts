@@ -78,6 +78,7 @@ export function registerDatasets(program: Command): void {
 
 /** `150 rows, 3 classes` or `1000 images, 10 classes`. */
 function summary({ stats }: DatasetJson): string {
-  const items = stats.images !== undefined ? `${stats.images} images` : `${stats.rows ?? 0} rows`;
-  return stats.classes.length > 0 ? `${items}, ${stats.classes.length} classes` : items;
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const items = stats.images !== undefined ? count(stats.images, 'image', 'images') : count(stats.rows ?? 0, 'row', 'rows');
+  return stats.classes.length > 0 ? `${items}, ${count(stats.classes.length, 'class', 'classes')}` : items;
 }

@@ -207,6 +207,9 @@ describe.skipIf(browserProblem() !== null)('train jobs in the dashboard', () => 
     await page.getByRole('alert').getByText('this template always fails').waitFor();
     // The stack is among its messages: the error, then where it was thrown.
     await page.getByRole('list', { name: 'Messages' }).getByText(/^Error: this template always fails\n\s+at /).first().waitFor();
+    // And beside the error, folded: the trial's own stack (its owner sees it).
+    await page.getByText('Where the template failed (its stack)').click();
+    await page.locator('details.stack pre').getByText(/^Error: this template always fails\n\s+at /).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'trial-errored');
   });

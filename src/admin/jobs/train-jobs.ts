@@ -93,6 +93,10 @@ export class TrainJobs {
       if (!dataset || dataset.userId !== caller.id) throw notFound(`${field}: dataset ${id} not found among your datasets`);
       if (dataset.task !== request.task) throw badRequest(`${field}: dataset ${dataset.name} is for ${dataset.task}, not ${request.task}`);
       checkColumns(request.train_args, dataset);
+      // Its classes were read from the default target (the last column, or the images' folders).
+      if (field === 'train_dataset_id' && request.task !== 'TABULAR_REGRESSION' && request.train_args?.target === undefined && dataset.stats.classes.length === 1) {
+        throw badRequest(`train_dataset_id: dataset ${dataset.name} has one class ("${dataset.stats.classes[0]}"); a classifier learns from at least two`);
+      }
     }
     if (new Set(request.model_ids).size !== request.model_ids.length) throw badRequest('model_ids: a model is listed twice');
     for (const id of request.model_ids) {

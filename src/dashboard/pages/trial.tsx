@@ -63,6 +63,12 @@ function TrialPage({ first }: { first: TrialJson }) {
         <Status status={trial.status} />
       </div>
       {trial.error && <p class="error" role="alert"><strong>Error:</strong> {trial.error}</p>}
+      {trial.error_stack && (
+        <details class="stack">
+          <summary>Where the template failed (its stack)</summary>
+          <pre tabIndex={0}>{trial.error_stack}</pre>
+        </details>
+      )}
       <ErrorNote error={feed.error} />
 
       <div class="split">
