@@ -84,6 +84,18 @@ export function renderLogs(logs: TrialLogsJson): string {
       sections.push(`${plot.title}: ${metric}${range}\n${lineChart(points.map((p) => p.y), { height: 8, width: 60 })}`);
     }
   }
+  // What the template logged but drew no plot of: each metric's count and last value.
+  const plotted = new Set(logs.plots.flatMap((plot) => [...plot.metrics, plot.x_axis ?? 'time']));
+  const unplotted = new Map<string, { count: number; last: number }>();
+  for (const entry of logs.metrics) {
+    for (const [name, value] of Object.entries(entry)) {
+      if (plotted.has(name) || name === 'time' || typeof value !== 'number') continue;
+      unplotted.set(name, { count: (unplotted.get(name)?.count ?? 0) + 1, last: value });
+    }
+  }
+  if (unplotted.size > 0) {
+    sections.push(['metrics without a plot:', ...[...unplotted].map(([name, { count, last }]) => `  ${name}: ${count} value${count === 1 ? '' : 's'}, last ${format(last)}`)].join('\n'));
+  }
   return sections.join('\n\n');
 }
 

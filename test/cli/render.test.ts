@@ -8,6 +8,7 @@ import { counted, ProgressBar, renderBar } from '../../src/cli/progress.ts';
 import { details, table } from '../../src/cli/table.ts';
 import { progress } from '../../src/cli/watch.ts';
 import { inOptionTerms } from '../../src/cli/api-fields.ts';
+import { renderLogs } from '../../src/cli/trials.ts';
 
 setDefaultTimeout(120_000);
 
@@ -45,6 +46,18 @@ describe('errors in the terms of the command line', () => {
     expect(inOptionTerms('train_args.target: dataset iris has no column "colour"', 'train create')).toBe('--target: dataset iris has no column "colour"');
     // A message about an argument names the value given for it.
     expect(inOptionTerms('model_file_bytes: knn.ts exports no class named "Knn"', 'models upload', { '<file>': 'my/knn.ts' })).toBe('my/knn.ts: knn.ts exports no class named "Knn"');
+  });
+});
+
+describe('renderLogs', () => {
+  test('metrics a template logged without a plot are listed with their count and last value', () => {
+    const text = renderLogs({
+      plots: [{ title: 'Loss', metrics: ['loss'], x_axis: 'epoch' }],
+      metrics: [{ time: '2026-11-27T09:00:00.000Z', epoch: 1, loss: 0.5, trainAccuracy: 0.9 }, { time: '2026-11-27T09:00:01.000Z', epoch: 2, loss: 0.3, trainAccuracy: 0.995 }],
+      messages: [],
+    });
+    expect(text).toContain('Loss: loss (2 points, epoch 1 → 2)');
+    expect(text).toEndWith('metrics without a plot:\n  trainAccuracy: 2 values, last 0.995');
   });
 });
 
