@@ -10,7 +10,9 @@
  *   bun scripts/bench/remote-trials.ts [--rounds 5] [--trials 30]
  *
  * Per trial: its stored duration (start → stop) and its cycle (one trial's start
- * to the next's). Per job: POST to settled, which adds the workers' start.
+ * to the next's). Per job: POST to settled, which adds the workers' start. Then
+ * an inference job of each round's job: the time from POST /inference_jobs to
+ * its answer (RUNNING: frontend and worker started and loaded), stopped again.
  */
 import type { Subprocess } from 'bun';
 import { join } from 'node:path';
@@ -23,10 +25,11 @@ const { values: args } = parseArgs({ options: { rounds: { type: 'string', defaul
 const ROUNDS = Number(args.rounds);
 const TRIALS = Number(args.trials);
 const AGENT_TOKEN = `bench-${crypto.randomUUID()}`;
+// TinyCentroid is served by its own predict: the deploy includes staging the template and loading it in a worker.
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-interface Figures { durationMs: number; cycleMs: number; jobMs: number }
+interface Figures { durationMs: number; cycleMs: number; jobMs: number; deployMs: number }
 
 async function round(mode: 'local' | 'agents', app: string, t: TestAdmin): Promise<Figures> {
   const client = t.superadmin;
@@ -41,7 +44,12 @@ async function round(mode: 'local' | 'agents', app: string, t: TestAdmin): Promi
   const at = (s: string) => new Date(s).getTime();
   const durations = trials.map((x) => at(x.datetime_stopped!) - at(x.datetime_started));
   const cycles = trials.slice(1).map((x, i) => at(x.datetime_started) - at(trials[i]!.datetime_started));
-  return { durationMs: median(durations), cycleMs: median(cycles), jobMs: jobMs / trials.length };
+  const deploying = performance.now();
+  const deployed = await client.createInferenceJob(app);
+  const deployMs = performance.now() - deploying;
+  if (deployed.status !== 'RUNNING') throw new Error(`${mode}: the inference job is ${deployed.status}`);
+  await client.stopInferenceJob(app);
+  return { durationMs: median(durations), cycleMs: median(cycles), jobMs: jobMs / trials.length, deployMs };
 }
 
 const admins: Record<'local' | 'agents', TestAdmin> = {
@@ -69,6 +77,7 @@ const show = (key: keyof Figures) => {
 console.log(`  trial duration          ${show('durationMs')}`);
 console.log(`  trial cycle             ${show('cycleMs')}`);
 console.log(`  job time per trial      ${show('jobMs')}`);
+console.log(`  inference job to RUNNING ${show('deployMs')}`);
 const perMinute = (mode: 'local' | 'agents') => 60_000 / median(results[mode].map((f) => f.cycleMs));
 console.log(`  trials per minute       local ${perMinute('local').toFixed(0)}, agents ${perMinute('agents').toFixed(0)}`);
 process.exit(0);
