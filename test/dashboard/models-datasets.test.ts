@@ -141,6 +141,16 @@ describe.skipIf(browserProblem() !== null)('the templates and datasets pages', (
     await form.getByRole('button', { name: 'Upload and check' }).click();
     await page.getByRole('alert').getByText('Half does not follow the Model contract: it has no evaluate, predict, dumpParameters, loadParameters methods').waitFor();
     await page.getByText('Not stored (100% sent); the reason is below.').waitFor();
+    // The check part by part: what passed, where it failed, what it did not reach.
+    const refused = page.getByRole('region', { name: 'Check refused: half' });
+    const checks = (await refused.locator('dl.checks').innerText()).split('\n').map((line) => line.trim()).filter(Boolean);
+    expect(checks).toEqual([
+      'Dependencies', '✓ installed, or none needed',
+      'Module', '✓ imported in a sandbox without error',
+      'Class', expect.stringMatching(/^✗ .*Half does not follow the Model contract/),
+      'Knob config', '— not checked',
+      'Task', '— not checked',
+    ]);
     expect(await page.getByRole('region', { name: /Check passed/ }).count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'models-refused');

@@ -3,13 +3,15 @@
  * admins upload a template, see what the Admin's sandboxed check found, and
  * delete theirs. App developers see the list, read-only.
  */
+import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { MODEL_DEVELOPER_TYPES, TASKS, type AccessRight } from '../../common/domain.ts';
 import type { ModelJson } from '../../admin/schemas/models.ts';
 import type { KnobConfig } from '../../model/knobs.ts';
+import { TEMPLATE_PARTS, templatePartOf, type TemplatePart } from '../../model/template-parts.ts';
 import { useSession } from '../app-session.ts';
 import { DataTable } from '../components/data-table.tsx';
-import { ErrorNote } from '../components/error-note.tsx';
+import { ErrorNote, errorText } from '../components/error-note.tsx';
 import { formatTime } from '../components/format.ts';
 import { KnobTable } from '../components/knob-table.tsx';
 import { ModelActions } from '../components/model-actions.tsx';
@@ -57,9 +59,12 @@ export function Models() {
 function UploadTemplate({ onUploaded }: { onUploaded: () => void }) {
   const sending = useUpload<ModelJson>();
   const [checked, setChecked] = useState<ModelJson | null>(null);
+  const [asked, setAsked] = useState<{ name: string; modelClass: string; task: string } | null>(null);
   const submit = async (event: Event) => {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
+    const fields = new FormData(form);
+    setAsked({ name: String(fields.get('name')), modelClass: String(fields.get('model_class')), task: String(fields.get('task')) });
     setChecked(null);
     const model = await sending.send('/models', new FormData(form));
     if (!model) return;
@@ -81,7 +86,37 @@ function UploadTemplate({ onUploaded }: { onUploaded: () => void }) {
       <UploadProgress label="Template upload" progress={sending.progress} />
       <ErrorNote error={sending.error} />
       {checked && <CheckResult model={checked} />}
+      {sending.error && asked && <CheckRefused asked={asked} message={errorText(sending.error)} />}
     </>
+  );
+}
+
+const PART_LABELS: Record<TemplatePart, string> = { dependencies: 'Dependencies', module: 'Module', class: 'Class', knobs: 'Knob config', task: 'Task' };
+
+/** A refused template's check, part by part: those it passed, the one it failed with the check's words, those not reached. */
+function CheckRefused({ asked, message }: { asked: { name: string; modelClass: string; task: string }; message: string }) {
+  const failed = templatePartOf(message);
+  if (failed === null) return null;
+  const at = TEMPLATE_PARTS.indexOf(failed);
+  const passed: Record<TemplatePart, string> = {
+    dependencies: '✓ installed, or none needed',
+    module: '✓ imported in a sandbox without error',
+    class: `✓ ${asked.modelClass} is exported, with train, evaluate, predict, dumpParameters and loadParameters`,
+    knobs: '✓ valid',
+    task: `✓ serves ${asked.task}`,
+  };
+  return (
+    <section class="card check-result" aria-labelledby="check-refused">
+      <h2 id="check-refused">Check refused: {asked.name}</h2>
+      <dl class="facts checks">
+        {TEMPLATE_PARTS.map((part, i) => (
+          <Fragment key={part}>
+            <dt>{PART_LABELS[part]}</dt>
+            <dd class={i === at ? 'error' : undefined}>{i < at ? passed[part] : i === at ? `✗ ${message}` : '— not checked'}</dd>
+          </Fragment>
+        ))}
+      </dl>
+    </section>
   );
 }
 
