@@ -106,13 +106,13 @@ function CheckRefused({ asked, message }: { asked: { name: string; modelClass: s
     task: `✓ serves ${asked.task}`,
   };
   return (
-    <section class="card check-result" aria-labelledby="check-refused">
+    <section class="card check-result refused" aria-labelledby="check-refused">
       <h2 id="check-refused">Check refused: {asked.name}</h2>
       <dl class="facts checks">
         {TEMPLATE_PARTS.map((part, i) => (
           <Fragment key={part}>
             <dt>{PART_LABELS[part]}</dt>
-            <dd class={i === at ? 'error' : undefined}>{i < at ? passed[part] : i === at ? `✗ ${message}` : '— not checked'}</dd>
+            <dd class={i === at ? 'error' : undefined}>{i < at ? passed[part] : i === at ? `✗ ${message.replace(/^(model_file_bytes|model_class|task): /, '')}` : '— not checked'}</dd>
           </Fragment>
         ))}
       </dl>
