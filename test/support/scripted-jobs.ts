@@ -12,6 +12,7 @@ import { JobTransitions, type Transition } from '../../src/admin/jobs/transition
 import type { InferenceJobRecord } from '../../src/admin/store/inference-jobs.ts';
 import type { Store } from '../../src/admin/store/store.ts';
 import type { TrainJobRecord } from '../../src/admin/store/train-jobs.ts';
+import type { RafikiError } from '../../src/common/errors.ts';
 
 export interface ScriptedTrial { modelId: string; status: Exclude<TrialStatus, 'PENDING' | 'RUNNING'>; score?: number; error?: string }
 
@@ -93,4 +94,14 @@ export async function seed(store: Store) {
 export function recordedTransitions(store: Store): { transitions: JobTransitions; told: Transition[] } {
   const told: Transition[] = [];
   return { transitions: new JobTransitions(store, (t) => told.push(t)), told };
+}
+
+/** The status and message a use case refused with; fails when it did not refuse. */
+export async function refusal(promise: Promise<unknown>): Promise<{ status: number; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    return { status: (error as RafikiError).status, message: (error as RafikiError).message };
+  }
+  throw new Error('expected a refusal');
 }

@@ -4,6 +4,7 @@
  * serving figures) goes through the Admin with the user's own token, so the page
  * needs no other origin, and the predictor checks the token as for any query.
  */
+import { readFileSync } from 'node:fs';
 import { RafikiError } from '../../common/errors.ts';
 
 const TIMEOUT_MS = 10_000;
@@ -32,3 +33,13 @@ export async function askPredictor(
 /** The predictor's answer as it gave it: its status, and its error's words. */
 export const relayAnswer = (answer: { status: number; text: string; contentType: string }) =>
   new Response(answer.text, { status: answer.status, headers: { 'content-type': answer.contentType } });
+
+/**
+ * Asks a job's predictor on behalf of the request's caller (their Authorization header), over TLS
+ * with the frontends' certificate when `tlsCert` names one.
+ */
+export function predictorAsker(tlsCert: string | undefined) {
+  const ca = tlsCert ? readFileSync(tlsCert, 'utf8') : undefined;
+  return (job: { predictorHost: string }, request: Request, method: 'GET' | 'POST', path: string, json?: unknown) =>
+    askPredictor(job.predictorHost, { method, path, authorization: request.headers.get('authorization') ?? '', ...(json !== undefined ? { json } : {}), ...(ca ? { ca } : {}) });
+}

@@ -1,22 +1,12 @@
 /** Inference jobs' use cases on a real store, without a server or a frontend (test/support/scripted-jobs.ts). */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
-import type { RafikiError } from '../../common/errors.ts';
 import { backendNames, createBackend, type Backend } from '../../../test/support/databases.ts';
-import { recordedTransitions, ScriptedInference, ScriptedTraining, seed, type ScriptedTrial } from '../../../test/support/scripted-jobs.ts';
+import { recordedTransitions, refusal, ScriptedInference, ScriptedTraining, seed, type ScriptedTrial } from '../../../test/support/scripted-jobs.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { InferenceJobs } from './inference-jobs.ts';
 import { TrainJobs } from './train-jobs.ts';
 
 setDefaultTimeout(60_000);
-
-async function refusal(promise: Promise<unknown>): Promise<{ status: number; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return { status: (error as RafikiError).status, message: (error as RafikiError).message };
-  }
-  throw new Error('expected a refusal');
-}
 
 for (const backendName of backendNames) {
   describe(`inference job use cases on ${backendName}`, () => {

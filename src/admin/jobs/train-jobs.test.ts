@@ -1,21 +1,11 @@
 /** Train jobs' use cases on a real store, without a server or workers (test/support/scripted-jobs.ts). */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
-import type { RafikiError } from '../../common/errors.ts';
 import { backendNames, createBackend, type Backend } from '../../../test/support/databases.ts';
-import { recordedTransitions, ScriptedTraining, seed } from '../../../test/support/scripted-jobs.ts';
+import { recordedTransitions, refusal, ScriptedTraining, seed } from '../../../test/support/scripted-jobs.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { errorStackFor, TrainJobs, trainBudget, type StartTrainJob } from './train-jobs.ts';
 
 setDefaultTimeout(60_000);
-
-async function refusal(promise: Promise<unknown>): Promise<{ status: number; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return { status: (error as RafikiError).status, message: (error as RafikiError).message };
-  }
-  throw new Error('expected a refusal');
-}
 
 for (const backendName of backendNames) {
   describe(`train job use cases on ${backendName}`, () => {

@@ -31,6 +31,19 @@ export interface OperationDoc {
 
 const binary = (description: string) => ({ mediaType: 'application/octet-stream', schema: { type: 'string', format: 'binary' }, description });
 const LOOKUP = ['NOT_FOUND'] as ErrorCode[];
+/** A running job's model, as its predictor describes it, relayed by the Admin. */
+const MODEL_METADATA = {
+  errors: ['NOT_FOUND', 'CONFLICT', 'UNAVAILABLE'] as ErrorCode[],
+  response: sample.v2Metadata,
+  answer: { mediaType: 'application/json', schema: V2MetadataSchema, description: "The model's KServe v2 metadata, as its predictor answers it" },
+};
+/** One query to a running job, relayed by the Admin; the predictor's own refusals come back as they are (a bad query its 400, a stopping job its 503). */
+const ONE_QUERY = {
+  errors: ['NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'TIMEOUT'] as ErrorCode[],
+  request: { query: [5.1, 3.5, 1.4, 0.2] },
+  response: { prediction: [0.97, 0.03, 0], label: 'setosa', label_probability: 0.97 },
+  answer: { mediaType: 'application/json', schema: SinglePredictResponseSchema, description: "The predictor's answer to the one query" },
+};
 
 export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /health': { id: 'getHealth', response: { status: 'ok', store: { kind: 'embedded', ok: true }, sandbox: false } },
@@ -93,36 +106,13 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /inference_jobs': { id: 'getInferenceJobs', response: [sample.inferenceJob] },
   'GET /inference_jobs/{app}': { id: 'getInferenceJobsOfApp', response: [sample.inferenceJob] },
   'GET /inference_jobs/{app}/{app_version}': { id: 'getRunningInferenceJob', errors: LOOKUP, response: sample.inferenceJob },
-  'GET /inference_jobs/{app}/{app_version}/model': {
-    id: 'getInferenceJobModel',
-    errors: ['NOT_FOUND', 'CONFLICT', 'UNAVAILABLE'],
-    response: sample.v2Metadata,
-    answer: { mediaType: 'application/json', schema: V2MetadataSchema, description: "The model's KServe v2 metadata, as its predictor answers it" },
-  },
-  'POST /inference_jobs/{app}/{app_version}/predict': {
-    id: 'predictThroughAdmin',
-    // The predictor's own refusals are relayed as they are: a bad query is its 400, a stopping job its 503.
-    errors: ['NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'TIMEOUT'],
-    request: { query: [5.1, 3.5, 1.4, 0.2] },
-    response: { prediction: [0.97, 0.03, 0], label: 'setosa', label_probability: 0.97 },
-    answer: { mediaType: 'application/json', schema: SinglePredictResponseSchema, description: "The predictor's answer to the one query" },
-  },
+  'GET /inference_jobs/{app}/{app_version}/model': { id: 'getInferenceJobModel', ...MODEL_METADATA },
+  'POST /inference_jobs/{app}/{app_version}/predict': { id: 'predictThroughAdmin', ...ONE_QUERY },
   'GET /inference_jobs/{app}/{app_version}/serving': { id: 'getServingFigures', errors: ['NOT_FOUND', 'CONFLICT', 'UNAVAILABLE'], response: sample.serving },
   'GET /predictors': { id: 'listPredictors', response: [sample.predictor] },
   'GET /predictors/{id}': { id: 'getPredictor', errors: ['NOT_FOUND', 'CONFLICT'], response: sample.predictor },
-  'GET /predictors/{id}/model': {
-    id: 'getPredictorModel',
-    errors: ['NOT_FOUND', 'CONFLICT', 'UNAVAILABLE'],
-    response: sample.v2Metadata,
-    answer: { mediaType: 'application/json', schema: V2MetadataSchema, description: "The model's KServe v2 metadata, as its predictor answers it" },
-  },
-  'POST /predictors/{id}/predict': {
-    id: 'predictThroughPredictor',
-    errors: ['NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'TIMEOUT'],
-    request: { query: [5.1, 3.5, 1.4, 0.2] },
-    response: { prediction: [0.97, 0.03, 0], label: 'setosa', label_probability: 0.97 },
-    answer: { mediaType: 'application/json', schema: SinglePredictResponseSchema, description: "The predictor's answer to the one query" },
-  },
+  'GET /predictors/{id}/model': { id: 'getPredictorModel', ...MODEL_METADATA },
+  'POST /predictors/{id}/predict': { id: 'predictThroughPredictor', ...ONE_QUERY },
   'GET /metrics': {
     id: 'getMetrics',
     response: '# HELP rafiki_trials Trials by status\n# TYPE rafiki_trials gauge\nrafiki_trials{status="COMPLETED"} 12\n',

@@ -1,12 +1,11 @@
 /** /inference_jobs: deploy an ended train job's best completed trials behind a query frontend; list; stop. */
 import { Elysia, t } from 'elysia';
-import { readFileSync } from 'node:fs';
 import { DEVELOPER_TYPES } from '../../common/domain.ts';
 import { RafikiError } from '../../common/errors.ts';
 import { guard } from '../auth/guard.ts';
 import type { AdminDeps } from '../context.ts';
 import { InferenceJobs, type InferenceJobView } from '../jobs/inference-jobs.ts';
-import { askPredictor } from '../inference/predictor-proxy.ts';
+import { predictorAsker, relayAnswer } from '../inference/predictor-proxy.ts';
 import { servingFigures } from '../inference/serving-figures.ts';
 import { CreateInferenceJobBody, InferenceJobResponse, PredictBody, ServingFiguresResponse } from '../schemas/inference-jobs.ts';
 import { AppParams, AppVersionParams, UserQuery } from '../schemas/train-jobs.ts';
@@ -33,12 +32,7 @@ export function inferenceJobJson(job: InferenceJobRecord, trainJob: Pick<TrainJo
 export const inferenceJobRoutes = (deps: AdminDeps) => {
   const jobs = new InferenceJobs(deps);
   const json = ({ job, trainJob }: InferenceJobView) => inferenceJobJson(job, trainJob);
-  const ca = deps.config.tlsCert ? readFileSync(deps.config.tlsCert, 'utf8') : undefined;
-  const ask = (job: { predictorHost: string }, request: Request, method: 'GET' | 'POST', path: string, body?: unknown) =>
-    askPredictor(job.predictorHost, { method, path, authorization: request.headers.get('authorization') ?? '', ...(body !== undefined ? { json: body } : {}), ...(ca ? { ca } : {}) });
-  // The predictor's answer as it gave it: its status, and its error's words.
-  const relay = (answer: { status: number; text: string; contentType: string }) =>
-    new Response(answer.text, { status: answer.status, headers: { 'content-type': answer.contentType } });
+  const ask = predictorAsker(deps.config.tlsCert);
 
   return new Elysia()
     .use(guard(deps))
@@ -52,11 +46,11 @@ export const inferenceJobRoutes = (deps: AdminDeps) => {
       { roles: DEVELOPER_TYPES, params: AppVersionParams, response: { 200: InferenceJobResponse }, detail: { summary: 'The running inference job of an app version (-1: the latest)', tags: ['inference jobs'] } })
     .get('/inference_jobs/:app/:app_version/model', async ({ params, caller, request }) => {
       const { job, trainJob } = await jobs.serving(caller, params.app, params.app_version);
-      return relay(await ask(job, request, 'GET', `/v2/models/${encodeURIComponent(trainJob.app)}`));
+      return relayAnswer(await ask(job, request, 'GET', `/v2/models/${encodeURIComponent(trainJob.app)}`));
     }, { roles: DEVELOPER_TYPES, params: AppVersionParams, detail: { summary: "The running job's model as its predictor describes it (KServe v2 metadata: inputs, columns, classes)", tags: ['inference jobs'] } })
     .post('/inference_jobs/:app/:app_version/predict', async ({ params, caller, request, body }) => {
       const { job } = await jobs.serving(caller, params.app, params.app_version);
-      return relay(await ask(job, request, 'POST', '/predict', { query: body.query }));
+      return relayAnswer(await ask(job, request, 'POST', '/predict', { query: body.query }));
     }, { roles: DEVELOPER_TYPES, params: AppVersionParams, body: PredictBody, detail: { summary: 'One query to the running job, through the Admin (what the dashboard\'s try-it panel sends); queries in bulk go to its predictor_host', tags: ['inference jobs'] } })
     .get('/inference_jobs/:app/:app_version/serving', async ({ params, caller, request }) => {
       const { job } = await jobs.serving(caller, params.app, params.app_version);

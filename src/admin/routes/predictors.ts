@@ -5,13 +5,12 @@
  * and queries through them as the try-it panel does.
  */
 import { Elysia, t } from 'elysia';
-import { readFileSync } from 'node:fs';
 import { USER_TYPES } from '../../common/domain.ts';
 import { conflict, notFound } from '../../common/errors.ts';
 import { queryAccess } from '../../common/query-access.ts';
 import { guard, type Caller } from '../auth/guard.ts';
 import type { AdminDeps } from '../context.ts';
-import { askPredictor, relayAnswer } from '../inference/predictor-proxy.ts';
+import { predictorAsker, relayAnswer } from '../inference/predictor-proxy.ts';
 import { PredictBody } from '../schemas/inference-jobs.ts';
 import { PredictorParams, PredictorResponse, type PredictorJson } from '../schemas/predictors.ts';
 import type { InferenceJobRecord } from '../store/inference-jobs.ts';
@@ -19,7 +18,7 @@ import type { InferenceJobRecord } from '../store/inference-jobs.ts';
 const mayQuery = (caller: Caller, job: InferenceJobRecord) => queryAccess({ userId: caller.id, userType: caller.userType }, job.userId) !== 'none';
 
 export const predictorRoutes = (deps: AdminDeps) => {
-  const ca = deps.config.tlsCert ? readFileSync(deps.config.tlsCert, 'utf8') : undefined;
+  const ask = predictorAsker(deps.config.tlsCert);
 
   const predictorJson = async (job: InferenceJobRecord): Promise<PredictorJson> => {
     const trainJob = (await deps.store.trainJobs.byId(job.trainJobId))!;
@@ -40,9 +39,6 @@ export const predictorRoutes = (deps: AdminDeps) => {
     if (job.status !== 'RUNNING' || !job.predictorHost) throw conflict(`inference job ${id} is ${job.status}; only a RUNNING job answers queries`);
     return { ...job, predictorHost: job.predictorHost };
   };
-
-  const ask = (job: { predictorHost: string }, request: Request, method: 'GET' | 'POST', path: string, json?: unknown) =>
-    askPredictor(job.predictorHost, { method, path, authorization: request.headers.get('authorization') ?? '', ...(json !== undefined ? { json } : {}), ...(ca ? { ca } : {}) });
 
   return new Elysia()
     .use(guard(deps))
