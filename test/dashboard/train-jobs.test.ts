@@ -88,7 +88,9 @@ describe.skipIf(browserProblem() !== null)('train jobs in the dashboard', () => 
     expect(page.url()).toEndWith('#/train-jobs/iris/1');
 
     // Trials arrive while the page is open: the table grows without the page being loaded again.
-    // Chromium's layout-shift entries say how much of the page moved, and what moved.
+    // Chromium's layout-shift entries say how much of the page moved, and what moved, from the moment
+    // the job itself has loaded (its templates named) to the last trial.
+    await page.locator('dl.facts dd').filter({ hasText: 'slow-centroid' }).waitFor();
     await page.evaluate(() => {
       const shifts: { value: number; moved: string[] }[] = [];
       new PerformanceObserver((list) => {
