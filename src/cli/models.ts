@@ -66,10 +66,12 @@ export function registerModels(program: Command): void {
   withJson(models
     .command('download')
     .description("a template's source file, byte for byte (with --json and no --output: {id, size_bytes, source})")
-    .argument('<id>', 'the model id')
+    .argument('<id>', 'the model id, or its name (its latest version)')
     .option('-o, --output <file>', 'write it to this file (default: standard output)'))
-    .action(async (id: string, flags: JsonFlag & { output?: string }) => {
-      const file = await loggedInClient().downloadModelFile(id);
+    .action(async (idOrName: string, flags: JsonFlag & { output?: string }) => {
+      const client = loggedInClient();
+      const { id } = await client.getModel(idOrName);
+      const file = await client.downloadModelFile(id);
       if (flags.output === undefined) {
         if (flags.json) print(flags, { id, size_bytes: file.byteLength, source: new TextDecoder().decode(file) }, () => '');
         else process.stdout.write(file);

@@ -30,9 +30,11 @@ function batchJson(answers: LabelledPrediction[]) {
     : { predictions };
 }
 
-/** `setosa  0.9969` for a classification; a regression's value as it is. */
-const readable = (answer: LabelledPrediction): string =>
-  answer.label === undefined ? JSON.stringify(answer.prediction) : `${answer.label}  ${score(answer.label_probability)}`;
+/** `setosa  0.9969` for a classification (labels padded to one width, so the probabilities line up); a regression's value as it is. */
+function readable(answers: LabelledPrediction[]): string {
+  const width = Math.max(0, ...answers.map((a) => a.label?.length ?? 0));
+  return answers.map((a) => (a.label === undefined ? JSON.stringify(a.prediction) : `${a.label.padEnd(width)}  ${score(a.label_probability)}`)).join('\n');
+}
 
 export function registerPredict(program: Command): void {
   withJson(program
@@ -57,7 +59,7 @@ export function registerPredict(program: Command): void {
         const host = flags.host ?? (await client.getRunningInferenceJob(app, flags.version)).predictor_host;
         if (!host) command.error(`error: the inference job of ${app} has no predictor yet`, { exitCode: EXIT.FAILED });
         const answers = await client.predictBatchLabelled(host, parsed.queries);
-        print(flags, parsed.batch ? batchJson(answers) : answers[0]!, () => answers.map(readable).join('\n'));
+        print(flags, parsed.batch ? batchJson(answers) : answers[0]!, () => readable(answers));
       } finally {
         client.close();
       }

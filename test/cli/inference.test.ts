@@ -47,6 +47,9 @@ test('inference create, status, list; predict one query, a batch from stdin and 
   const lines = stdout.trim().split('\n').map((line) => line.split(/\s+/));
   expect(lines.map(([label]) => label)).toEqual(['setosa', 'virginica']);
   lines.forEach(([, probability]) => expect(probability).toMatch(/^(0\.\d{4}|1\.0000)$/));
+  // The probabilities line up: the labels are padded to one width.
+  const columns = stdout.trim().split('\n').map((line) => line.search(/\d/));
+  expect(new Set(columns).size).toBe(1);
 
   const file = join(rafiki.dir, 'queries.json');
   writeFileSync(file, JSON.stringify([{ sepal_length: 6.7, sepal_width: 3.0, petal_length: 5.2, petal_width: 2.3 }]));

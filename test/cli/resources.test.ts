@@ -55,6 +55,8 @@ describe('rafiki models', () => {
     expect(saved.json).toEqual({ id, path, size_bytes: readFileSync(TINY).byteLength });
     expect(readFileSync(path)).toEqual(readFileSync(TINY));
     expect((await rafiki.run(['models', 'download', id])).stdout).toBe(readFileSync(TINY, 'utf8'));
+    // By its name too, as `models get` takes it.
+    expect((await rafiki.run(['models', 'download', 'tiny'])).stdout).toBe(readFileSync(TINY, 'utf8'));
 
     const deleted = await rafiki.run(['models', 'delete', id, '--json']);
     expect(deleted.json.id).toBe(id);
