@@ -7,7 +7,7 @@ import type { Limits, ManagedProcess, ProcessSpec, Services } from '../common/se
 import { readInputSpec } from '../model/checks/onnx-parity.ts';
 import type { OnnxInputSpec } from '../model/model.ts';
 import { SharedTensors } from '../common/ipc/shared-tensors.ts';
-import { stageTemplate } from './sdk-modules.ts';
+import { stageTemplate } from './staged-templates.ts';
 import { rowSize } from './encode.ts';
 import { Ending } from '../common/ending.ts';
 

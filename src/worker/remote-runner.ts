@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { IpcPort } from '../common/ipc/channel.ts';
 import { decodeFrame, encodeFrame } from '../common/ipc/socket-wire.ts';
 import type { AdminToRunner, RemoteSpec, RunnerToAdmin } from '../common/protocols/remote.ts';
 import { chooseSandbox } from '../common/services/choose-sandbox.ts';
@@ -34,6 +35,8 @@ const admin = values.admin.replace(/\/+$/, '');
 const authorization = `Bearer ${values.token}`;
 const folder = mkdtempSync(join(tmpdir(), 'rafiki-remote-'));
 let child: ManagedProcess | null = null;
+/** The process's whole IPC pipe, once it runs. */
+let port: IpcPort | null = null;
 
 const socket = new WebSocket(`${admin.replace(/^http/, 'ws')}/processes/connect`, { headers: { authorization } } as unknown as string[]);
 socket.binaryType = 'arraybuffer';
@@ -80,8 +83,6 @@ socket.addEventListener('close', (event) => {
     finish(1);
   }
 });
-
-let port: { send(message: unknown): void } | null = null;
 
 async function fetchFile(name: string, to: string): Promise<void> {
   const response = await fetch(`${admin}/processes/files/${name}`, { headers: { authorization } });

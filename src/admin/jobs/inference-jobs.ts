@@ -11,7 +11,8 @@ import type { InferenceManager } from '../inference/manager.ts';
 import type { InferenceJobRecord, InferenceJobStore } from '../store/inference-jobs.ts';
 import type { TrainJobRecord, TrainJobStore } from '../store/train-jobs.ts';
 import type { TrialRecord, TrialStore } from '../store/trials.ts';
-import { deployRefusal, isDeployable } from './statuses.ts';
+import { queryAccess } from '../../common/query-access.ts';
+import { answersQueries, deployRefusal, isDeployable } from './statuses.ts';
 import type { JobTransitions } from './transitions.ts';
 
 export interface InferenceJobsDeps {
@@ -20,7 +21,7 @@ export interface InferenceJobsDeps {
   store: {
     trainJobs: Pick<TrainJobStore, 'byApp' | 'byId' | 'ofUser'>;
     trials: Pick<TrialStore, 'ofTrainJob'>;
-    inferenceJobs: Pick<InferenceJobStore, 'create' | 'byId' | 'runningOf' | 'ofUser' | 'ofTrainJobs'>;
+    inferenceJobs: Pick<InferenceJobStore, 'create' | 'byId' | 'runningOf' | 'running' | 'ofUser' | 'ofTrainJobs'>;
   };
   inference: Pick<InferenceManager, 'deploy' | 'stop'>;
   transitions: Pick<JobTransitions, 'inferenceJobCreated'>;
@@ -34,6 +35,10 @@ export interface DeployInferenceJob {
 
 /** An inference job with the app and version of its train job. */
 export interface InferenceJobView { job: InferenceJobRecord; trainJob: TrainJobRecord }
+/** A job that answers queries now, with its predictor's address. */
+export interface ServingJobView { job: InferenceJobRecord & { predictorHost: string }; trainJob: TrainJobRecord }
+
+const mayQuery = (caller: Caller, job: InferenceJobRecord) => queryAccess({ userId: caller.id, userType: caller.userType }, job.userId) !== 'none';
 
 /**
  * By default the best trial of each template; with MODEL_COUNT, the best that many overall.
@@ -120,11 +125,25 @@ export class InferenceJobs {
   }
 
   /** The running job that answers queries now (RUNNING, with its predictor's address); 409 otherwise. */
-  async serving(caller: Caller, app: string, version: number): Promise<{ job: InferenceJobRecord & { predictorHost: string }; trainJob: TrainJobRecord }> {
+  async serving(caller: Caller, app: string, version: number): Promise<ServingJobView> {
     const trainJob = await this.trainJobOf(caller, app, version);
     const job = await this.deps.store.inferenceJobs.runningOf(trainJob.id);
-    if (!job?.predictorHost || job.status !== 'RUNNING') throw conflict(`train job ${trainJob.app} v${trainJob.appVersion} has no running inference job`);
-    return { job: { ...job, predictorHost: job.predictorHost }, trainJob };
+    if (!job || !answersQueries(job)) throw conflict(`train job ${trainJob.app} v${trainJob.appVersion} has no running inference job`);
+    return { job, trainJob };
+  }
+
+  /** The jobs answering queries now that the caller may query: every one for app users and admins, their own for developers. */
+  async queryable(caller: Caller): Promise<ServingJobView[]> {
+    const jobs = (await this.deps.store.inferenceJobs.running()).filter((job) => mayQuery(caller, job) && answersQueries(job));
+    return this.withTrainJobs(jobs) as Promise<ServingJobView[]>;
+  }
+
+  /** One job the caller may query, by its id: 404 when it is not theirs to query (as for anything they may not see), 409 when it does not answer now. */
+  async queryableById(caller: Caller, id: string): Promise<ServingJobView> {
+    const job = await this.deps.store.inferenceJobs.byId(id);
+    if (!job || !mayQuery(caller, job)) throw notFound(`inference job ${id} not found`);
+    if (!answersQueries(job)) throw conflict(`inference job ${id} is ${job.status}; only a RUNNING job answers queries`);
+    return { job, trainJob: (await this.deps.store.trainJobs.byId(job.trainJobId))! };
   }
 
   /** Stops the running job of an app version once what is in flight is answered; 409 when none runs. */

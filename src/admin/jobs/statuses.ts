@@ -28,6 +28,10 @@ export function trainJobStatus(subs: readonly { status: JobStatus; error: string
 }
 
 /** A trial that may be deployed: it completed, with a score. */
+/** An inference job answers queries once RUNNING with its predictor's address. */
+export const answersQueries = <J extends { status: JobStatus; predictorHost: string | null }>(job: J): job is J & { predictorHost: string } =>
+  job.status === 'RUNNING' && job.predictorHost !== null;
+
 export const isDeployable = (trial: { status: TrialStatus; score: number | null }): boolean => trial.status === 'COMPLETED' && trial.score !== null;
 
 /**

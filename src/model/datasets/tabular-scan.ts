@@ -12,15 +12,13 @@ export interface ColumnStats {
   name: string;
   /** True while every non-empty value is a number. */
   numeric: boolean;
-  /** Non-empty values, and mean and squared deviations of the numeric ones (Welford). */
+  /** Values that are numbers, with their mean and squared deviations (Welford), used while the column is `numeric`. */
   count: number;
   missing: number;
   mean: number;
   m2: number;
   /** Distinct values, or null once there are more than MAX_CATEGORIES. */
   distinct: Set<string> | null;
-  /** Values that are numbers, all of them (`count` stops at the first that is not). */
-  numbers: number;
   /** Values that are not numbers: how many, and the first of them. */
   texts: { count: number; line: number; value: string } | null;
 }
@@ -77,7 +75,7 @@ const STRAY_MIN_NUMBERS = 20;
  * naming the value, rather than trained on that way.
  */
 function refuseStrayText(file: string, column: ColumnStats): void {
-  const { texts, numbers } = column;
+  const { texts, count: numbers } = column;
   if (!texts || numbers < STRAY_MIN_NUMBERS || texts.count > Math.max(1, Math.floor(STRAY_SHARE * (numbers + texts.count)))) return;
   throw new DatasetError({ file, line: texts.line, column: column.name },
     `"${texts.value}" is not a number, while ${numbers} of the column's ${numbers + texts.count} values are; correct it, or leave the cell empty for a missing value`);
@@ -105,7 +103,7 @@ function startScan(file: string, header: string[], options: TabularColumnsOption
     : options.features.map((name) => indexOf(name, 'feature'));
   if (features.includes(target)) throw new DatasetError({ file, column: header[target] }, 'the target column cannot also be a feature');
   if (features.length === 0) throw new DatasetError({ file }, 'no feature columns are left besides the target');
-  const columns = header.map((name): ColumnStats => ({ name, numeric: true, count: 0, missing: 0, mean: 0, m2: 0, distinct: new Set<string>(), numbers: 0, texts: null }));
+  const columns = header.map((name): ColumnStats => ({ name, numeric: true, count: 0, missing: 0, mean: 0, m2: 0, distinct: new Set<string>(), texts: null }));
   return { file, rows: 0, columns, target, features };
 }
 
@@ -125,8 +123,6 @@ function observe(column: ColumnStats, cell: string, line: number): void {
     else column.texts = { count: 1, line, value: cell.slice(0, 100) };
     return;
   }
-  column.numbers += 1;
-  if (!column.numeric) return;
   column.count += 1;
   const delta = value - column.mean;
   column.mean += delta / column.count;

@@ -66,7 +66,13 @@ export class RemoteServices implements Services {
       link = await within(Promise.race([connected, lost]), this.options.startTimeoutMs, 'connected');
       link.send({ type: 'start', spec: this.remoteSpec(spec) });
       const started = await within(Promise.race([firstAnswer(link), lost]), this.options.startTimeoutMs, 'started');
-      return new RemoteProcess(spec.kind, processId, link, started, placer, (listener) => this.gone.set(processId, listener));
+      const process = new RemoteProcess(spec.kind, processId, link, started, placer, (listener) => this.gone.set(processId, listener));
+      // Once it has ended, nothing of it is kept: its token lets no one in any more.
+      void process.wait().then(() => {
+        this.gone.delete(processId);
+        links.forget(processId);
+      });
+      return process;
     } catch (error) {
       this.gone.delete(processId);
       links.forget(processId);
