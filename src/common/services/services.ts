@@ -42,7 +42,7 @@ export interface Limits {
 }
 
 /** What a process works for: where it is placed, these name it (a pod's labels), and a remote process's token is scoped to them. */
-export interface ProcessLabels { trainJobId?: string; subTrainJobId?: string; inferenceJobId?: string }
+export interface ProcessLabels { trainJobId?: string; subTrainJobId?: string; inferenceJobId?: string; trialId?: string }
 
 export interface ProcessSpec {
   kind: ProcessKind;
@@ -95,6 +95,8 @@ export interface ManagedProcess {
   readonly pid: number | undefined;
   /** The address other machines reach it at, when it runs on another host; undefined for a process of this host. */
   readonly address?: string;
+  /** The port it must listen on for `address` to reach it (a Kubernetes Service's target port); unset: any port. */
+  readonly servicePort?: number;
   /** A comlink endpoint for one named channel to the process (scripts only). */
   endpoint(channel: string): Endpoint;
   status(): 'RUNNING' | 'EXITED';

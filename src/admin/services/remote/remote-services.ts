@@ -118,6 +118,7 @@ function labelsOf(spec: ProcessSpec) {
     ...(spec.labels?.trainJobId ? { jobId: spec.labels.trainJobId } : {}),
     ...(spec.labels?.subTrainJobId ? { subJobId: spec.labels.subTrainJobId } : {}),
     ...(spec.labels?.inferenceJobId ? { inferenceJobId: spec.labels.inferenceJobId } : {}),
+    ...(spec.labels?.trialId ? { trialId: spec.labels.trialId } : {}),
   };
 }
 
