@@ -139,6 +139,27 @@ describe('inference jobs', () => {
     expect([gpu.status, gpu.message]).toEqual([400, 'budget: GPU_COUNT is 2 but this Rafiki has no GPU; use 0']);
     const replicas = await failure(client.createInferenceJob('iris', -1, { REPLICA_COUNT: 0 }));
     expect(replicas.message).toContain("'budget.REPLICA_COUNT' must be an integer from 1 to 16");
+    const frontends = await failure(client.createInferenceJob('iris', -1, { FRONTEND_COUNT: 2 }));
+    expect([frontends.status, frontends.message]).toEqual([400, "budget: FRONTEND_COUNT is 2 but frontends share a job's queries through Redis, which this Rafiki has not (REDIS_URL); use 1"]);
+  });
+
+  test('a frontend killed is started again on its port, and the job stays RUNNING', async () => {
+    const job = await client.createInferenceJob('iris', -1, { GPU_COUNT: 0 });
+    const frontendOf = async () => (await admin.store.services.ofInferenceJob(job.id)).find((s) => s.kind === 'PREDICTOR' && s.status === 'RUNNING');
+    const killed = (await frontendOf())!;
+    process.kill(killed.pid!, 'SIGKILL');
+    const again = await waitUntil('a new frontend', async () => {
+      const frontend = await frontendOf();
+      return frontend && frontend.id !== killed.id ? frontend : null;
+    });
+    expect(again.port).toBe(killed.port);
+    const now = await client.getRunningInferenceJob('iris');
+    expect([now.status, now.predictor_host]).toEqual(['RUNNING', job.predictor_host]);
+    const probabilities = (await client.predict(now.predictor_host!, SETOSA)) as number[];
+    expect(probabilities.indexOf(Math.max(...probabilities))).toBe(0);
+    const ended = (await admin.store.services.ofInferenceJob(job.id)).find((s) => s.id === killed.id)!;
+    expect([ended.status, ended.error]).toEqual(['ERRORED', 'was killed by SIGKILL']);
+    await client.stopInferenceJob('iris');
   });
 
   test('an ERRORED train job deploys what completed; one whose trials all failed is refused, saying why', async () => {

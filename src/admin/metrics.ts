@@ -30,7 +30,8 @@ function statusGauge<S extends string>(registry: Registry, name: string, help: s
   });
 }
 
-export function adminMetrics(counts: Counts) {
+/** `agents`: how many agents are connected, where processes are placed by agents. */
+export function adminMetrics(counts: Counts, { agents }: { agents?: () => number } = {}) {
   const registry = new Registry();
   const requests = new Counter({ name: 'rafiki_admin_http_requests_total', help: 'Requests the Admin answered, by route, method and status', labelNames: ['route', 'method', 'status'], registers: [registry] });
   const latency = new Histogram({
@@ -50,6 +51,14 @@ export function adminMetrics(counts: Counts) {
       this.set(await counts.pendingTrials());
     },
   });
+  if (agents) {
+    new Gauge({
+      name: 'rafiki_agents', help: "Agents connected to this Admin's process port: hosts it can place processes on", registers: [registry],
+      collect() {
+        this.set(agents());
+      },
+    });
+  }
   // The registry stays in this closure: Elysia checksums its plugins' seeds (the Admin's deps) with JSON.stringify, and a registry is cyclic.
   return {
     contentType: registry.contentType,

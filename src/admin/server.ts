@@ -72,7 +72,7 @@ export async function startAdmin(config: Config, { writeLog }: StartOptions = {}
     const services = new ServicesManager(placement.services, store.services, { host: config.publicHost, adminId });
     const templates = new TemplateFiles(join(config.dataDir, 'templates'), { services, limits: installLimits(config) });
     const advisor = config.advisorUrl ? httpAdvisor(config.advisorUrl) : localAdvisor(new SessionStore());
-    const metrics = adminMetrics(store.counts);
+    const metrics = adminMetrics(store.counts, placement.agents ? { agents: placement.agents } : {});
     const tellLog = logTransitions(log);
     const transitions = new JobTransitions(store, (transition) => {
       tellLog(transition);

@@ -20,7 +20,7 @@ const FIELDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     'train_args.features': '--features',
   },
   'trials list': { max_count: '--best' },
-  'inference create': { 'budget.MODEL_COUNT': '--models', 'budget.REPLICA_COUNT': '--replicas' },
+  'inference create': { 'budget.MODEL_COUNT': '--models', 'budget.REPLICA_COUNT': '--replicas', 'budget.FRONTEND_COUNT': '--frontends' },
 };
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

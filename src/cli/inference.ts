@@ -13,8 +13,10 @@ function describe(job: InferenceJobJson): string {
     ['app', `${job.app} v${job.app_version}`],
     ['status', job.status],
     ['predictor', job.predictor_host],
+    ...(job.predictor_hosts.length > 1 ? [['other frontends', job.predictor_hosts.slice(1).join(', ')] as [string, string]] : []),
     ['trials', job.trial_ids.join(', ')],
     ['replicas per trial', job.budget.REPLICA_COUNT],
+    ['frontends', job.budget.FRONTEND_COUNT ?? 1],
     ['started', when(job.datetime_started)],
     ['stopped', when(job.datetime_stopped)],
     ['error', job.error],
@@ -31,9 +33,13 @@ export function registerInference(program: Command): void {
     .argument('<app>', 'the app of the train job')
     .addOption(versionOption('the app version of the train job'))
     .option('--models <count>', 'deploy the best N trials overall', positiveInteger)
-    .option('--replicas <count>', 'inference workers per trial', positiveInteger))
-    .action(async (app: string, flags: VersionFlag & { models?: number; replicas?: number }) => {
-      const budget = { GPU_COUNT: 0, ...(flags.models ? { MODEL_COUNT: flags.models } : {}), ...(flags.replicas ? { REPLICA_COUNT: flags.replicas } : {}) };
+    .option('--replicas <count>', 'inference workers per trial', positiveInteger)
+    .option('--frontends <count>', 'query frontends sharing the queries (more than one needs Redis on the Admin)', positiveInteger))
+    .action(async (app: string, flags: VersionFlag & { models?: number; replicas?: number; frontends?: number }) => {
+      const budget = {
+        GPU_COUNT: 0, ...(flags.models ? { MODEL_COUNT: flags.models } : {}), ...(flags.replicas ? { REPLICA_COUNT: flags.replicas } : {}),
+        ...(flags.frontends ? { FRONTEND_COUNT: flags.frontends } : {}),
+      };
       const job = await loggedInClient().createInferenceJob(app, flags.version, budget);
       print(flags, job, (j) => `${describe(j)}\n\nquery it: rafiki predict ${j.app} --query '<json>'`);
     });

@@ -27,7 +27,7 @@ export type TrainBudget = Partial<Record<(typeof TRAIN_BUDGET_KEYS)[number], num
 /** What a train job's budget says where its request left a field out: no trial limit, 6 minutes, one worker per template, no GPU. */
 export const TRAIN_BUDGET_DEFAULTS = { MODEL_TRIAL_COUNT: -1, TIME_HOURS: 0.1, WORKER_COUNT: 1, GPU_COUNT: 0 } as const satisfies Required<TrainBudget>;
 
-export const INFERENCE_BUDGET_KEYS = ['MODEL_COUNT', 'REPLICA_COUNT', 'GPU_COUNT'] as const;
+export const INFERENCE_BUDGET_KEYS = ['MODEL_COUNT', 'REPLICA_COUNT', 'FRONTEND_COUNT', 'GPU_COUNT'] as const;
 export type InferenceBudget = Partial<Record<(typeof INFERENCE_BUDGET_KEYS)[number], number>>;
 
 /** Admins manage users; superadmins also manage admins. */

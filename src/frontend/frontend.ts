@@ -1,21 +1,15 @@
-import { aimdPolicy, fixedPolicy, type BatchPolicy } from './batch-policy.ts';
-import { Batcher } from './batcher.ts';
-import { queryDims } from './encode.ts';
 import { listen } from './http2-listener.ts';
 import { frontendMetrics } from './metrics.ts';
 import { Predictor, type ServedTrial } from './predictor.ts';
 import { MemoryQueue } from './queue/memory.ts';
 import type { QueryQueue } from './queue/queue.ts';
-import { openStreamStore } from './queue/open-store.ts';
-import { RedisStreamsQueue } from './queue/redis-streams.ts';
+import { jobStreams } from './queue/open-store.ts';
 import { checkSpec, type FrontendSpec, type FrontendStats } from '../common/protocols/frontend.ts';
 import type { Services } from '../common/services/services.ts';
 import { PredictorAuth } from './auth.ts';
-import { Replica, type WorkerRecorder } from './replica.ts';
+import { trialInput, type WorkerRecorder } from './replica.ts';
 import { frontendHandler } from './server.ts';
-import { trialRunner } from './trial-runner.ts';
-
-const PIPELINE_DEPTH = 2;
+import { startTrialWorkers, type TrialWorkers } from './trial-workers.ts';
 
 export interface RunningFrontend {
   port: number;
@@ -27,10 +21,11 @@ export interface RunningFrontend {
 }
 
 /**
- * Starts a query frontend in this process (docs/design.md §6): its inference
- * workers (`replicasPerTrial` per trial, each loaded before this resolves), a
- * batcher per trial, the queue (Redis Streams with `redisUrl`, else in-process)
- * and the HTTP/2 + HTTP/1.1 listener. Resolving means ready to serve.
+ * Starts a query frontend in this process (docs/design.md §6): the queue (Redis
+ * Streams with `redisUrl`, else in-process), its inference workers and their
+ * batchers (`replicasPerTrial` per trial, each loaded before this resolves;
+ * none when the job's workers are queue workers placed apart) and the HTTP/2 +
+ * HTTP/1.1 listener. Resolving means ready to serve.
  *
  * @example
  * const frontend = await startFrontend({ ...FRONTEND_DEFAULTS, jobId: 'j1', app: 'iris', appVersion: 1,
@@ -41,41 +36,22 @@ export interface RunningFrontend {
 export async function startFrontend(spec: FrontendSpec, { services, recorder }: { services: Services; recorder?: WorkerRecorder }): Promise<RunningFrontend> {
   checkSpec(spec);
   const auth = await PredictorAuth.create(spec.auth);
-  const replicas = spec.trials.map((trial) =>
-    Array.from({ length: spec.replicasPerTrial }, () => new Replica(trial, {
-      services, limits: spec.workerLimits, batchTimeoutMs: spec.batchTimeoutMs, ...(recorder ? { recorder } : {}),
-      task: spec.task, onnxThreads: spec.onnxThreads, shared: { slots: PIPELINE_DEPTH, maxBatchSize: spec.maxBatchSize },
-    })));
-  const stopWorkers = () => Promise.all(replicas.flat().map((r) => r.stop()));
-  let served: ServedTrial[];
-  try {
-    served = await Promise.all(replicas.map(async (set, t) => {
-      const [first] = await Promise.all(set.map((replica) => replica.start()));
-      const trial = spec.trials[t]!;
-      return { trialId: trial.trialId, classes: trial.classes, input: first!.input };
-    }));
-  } catch (err) {
-    await stopWorkers();
-    throw err;
-  }
-
-  const queue: QueryQueue = spec.redisUrl ? new RedisStreamsQueue({ store: openStreamStore(spec.redisUrl, spec.redisToken), prefix: `rafiki:${spec.jobId}` }) : new MemoryQueue();
+  const served: ServedTrial[] = spec.trials.map((trial) => ({ trialId: trial.trialId, classes: trial.classes, input: trialInput(trial) }));
+  const queue: QueryQueue = spec.redisUrl ? jobStreams(spec.jobId, spec.redisUrl, spec.redisToken) : new MemoryQueue();
   const metrics = frontendMetrics();
-  let retriedBatches = 0;
+  let workers: TrialWorkers | null = null;
+  if (spec.replicasPerTrial > 0) {
+    try {
+      workers = await startTrialWorkers({
+        trials: spec.trials, replicasPerTrial: spec.replicasPerTrial, queue, settings: spec, services,
+        ...(recorder ? { recorder } : {}), onBatch: (info) => metrics.batch(info),
+      });
+    } catch (err) {
+      await queue.close();
+      throw err;
+    }
+  }
   const predictor = new Predictor({ task: spec.task, trials: served, queue });
-  const batchers = served.map((trial, t) => new Batcher({
-    trialId: trial.trialId,
-    queue,
-    // Each replica holds up to PIPELINE_DEPTH batches: one it predicts, the next already in its pipe,
-    // so that it does not wait idle while the frontend answers the last batch and forms the next.
-    runners: replicas[t]!.flatMap((replica) => Array.from({ length: PIPELINE_DEPTH }, (_, slot) => trialRunner(replica, {
-      slot, features: features(trial), regression: spec.task === 'TABULAR_REGRESSION', onRetry: () => retriedBatches++,
-    }))),
-    policy: batchPolicy(spec),
-    maxQueueDelayMs: spec.maxQueueDelayMs,
-    onBatch: (info) => metrics.batch(info),
-  }));
-  for (const batcher of batchers) batcher.start();
 
   let accepting = true;
   const handler = frontendHandler({
@@ -87,8 +63,8 @@ export async function startFrontend(spec: FrontendSpec, { services, recorder }: 
     },
     auth,
     accepting: () => accepting,
-    // Not ready while a trial has no worker up (one ended for a batch that took too long starts again).
-    ready: () => queue.available() && replicas.every((set) => set.some((r) => r.ready)),
+    // Workers placed apart are their own hosts' concern: this frontend is ready when it can queue.
+    ready: () => queue.available() && (workers?.ready() ?? true),
   });
   let listener;
   try {
@@ -100,8 +76,8 @@ export async function startFrontend(spec: FrontendSpec, { services, recorder }: 
       })
       : await listen(options);
   } catch (err) {
-    await Promise.all(batchers.map((b) => b.stop()));
-    await Promise.all([queue.close(), stopWorkers()]);
+    await workers?.stop();
+    await queue.close();
     throw err;
   }
   const { port } = listener;
@@ -114,9 +90,9 @@ export async function startFrontend(spec: FrontendSpec, { services, recorder }: 
       inFlight: predictor.inFlight,
       accepting,
       batchSizes: Object.fromEntries(metrics.sizes),
-      retriedBatches,
-      workers: replicas.flat().map((r) => ({ trialId: r.trial.trialId, pid: r.pid, restarts: r.restarts })),
-      busyWorkers: replicas.flat().filter((r) => r.busy && r.pid !== undefined).map((r) => r.pid!),
+      retriedBatches: workers?.retriedBatches ?? 0,
+      workers: workers?.workers() ?? [],
+      busyWorkers: workers?.busy() ?? [],
     }),
     ban: (userId) => auth.ban(userId),
     stop() {
@@ -124,23 +100,10 @@ export async function startFrontend(spec: FrontendSpec, { services, recorder }: 
         accepting = false;
         // In-flight requests end by their deadline at the latest.
         while (predictor.inFlight > 0) await Bun.sleep(5);
-        await Promise.all(batchers.map((b) => b.stop()));
-        await Promise.all([listener.close(), queue.close(), stopWorkers()]);
+        await workers?.stop();
+        await Promise.all([listener.close(), queue.close()]);
       })();
       return stopping;
     },
   };
-}
-
-/** The input dimensions of one query of an ONNX trial, or null for template trials. */
-function features({ input }: ServedTrial): number[] | null {
-  return input === null ? null : queryDims(input);
-}
-
-function batchPolicy(spec: FrontendSpec): BatchPolicy {
-  const policy = spec.batchPolicy ?? { kind: 'aimd' };
-  if (policy.kind === 'fixed') return fixedPolicy(spec);
-  // A query waits for at most about one batch ahead of it and then its own, so batches within a
-  // quarter of the deadline leave it room; tighter targets would starve models with a fixed cost per batch.
-  return aimdPolicy({ maxBatchSize: spec.maxBatchSize, targetMs: policy.targetMs ?? spec.deadlineMs / 4 });
 }

@@ -23,6 +23,11 @@ export class BatchTimeoutError extends Error {
   override readonly name = 'BatchTimeoutError';
 }
 
+/** A trial's ONNX input spec (null without ONNX), read from its file rather than taken from a worker's word. */
+export function trialInput(trial: DeployedTrial): OnnxInputSpec | null {
+  return trial.onnxPath ? readInputSpec(readFileSync(trial.onnxPath)) : null;
+}
+
 /** Where a frontend records its workers (the Admin's services table); each call is best effort. */
 export interface WorkerRecorder {
   started(trialId: string, pid: number | null): Promise<string>;
@@ -89,9 +94,8 @@ export class Replica {
     return this.starting;
   }
 
-  /** The ONNX input spec, read here from the trial's file rather than taken from the worker's word. */
   private input(): OnnxInputSpec | null {
-    if (this.onnxInput === undefined) this.onnxInput = this.trial.onnxPath ? readInputSpec(readFileSync(this.trial.onnxPath)) : null;
+    if (this.onnxInput === undefined) this.onnxInput = trialInput(this.trial);
     return this.onnxInput;
   }
 

@@ -1,9 +1,12 @@
 /**
  * Inference jobs in this Admin: writes the chosen trials' parameters and ONNX to
- * files, starts the job's query frontend (a process that starts its own
- * inference workers, and records them here) and stops it. Jobs left running by
- * an Admin that is gone are deployed again by the Admin that claims them (their
- * frontends exited with theirs), on the port they had when it is free.
+ * files, starts the job's query frontends (FRONTEND_COUNT; each starts its own
+ * inference workers and records them here) or, where processes are placed on
+ * other hosts and share Redis, frontends and queue workers apart
+ * (servingLayout); starts again any of them that ends by itself, and stops
+ * them. Jobs left running by an Admin that is gone are deployed again by the
+ * Admin that claims them (their processes exited with theirs), on the port
+ * they had when it is free.
  */
 import * as Comlink from 'comlink';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +15,8 @@ import type { Config } from '../../common/config.ts';
 import type { Logger } from '../../common/log.ts';
 import { serve } from '../../common/ipc/calls.ts';
 import {
-  FRONTEND_CHANNEL, FRONTEND_DEFAULTS, FRONTEND_HOST_CALLS, FRONTEND_HOST_CHANNEL, type DeployedTrial, type FrontendApi, type FrontendSpec,
+  FRONTEND_CHANNEL, FRONTEND_DEFAULTS, FRONTEND_HOST_CALLS, FRONTEND_HOST_CHANNEL, QUEUE_WORKER_CHANNEL,
+  type DeployedTrial, type FrontendApi, type FrontendSpec, type QueueWorkerApi,
 } from '../../common/protocols/frontend.ts';
 import type { TokenIssuer } from '../auth/tokens.ts';
 import { isActive } from '../jobs/statuses.ts';
@@ -25,9 +29,12 @@ import type { Store } from '../store/store.ts';
 import type { TrainJobRecord } from '../store/train-jobs.ts';
 
 const FRONTEND_SCRIPT = join(import.meta.dir, '../../frontend/main.ts');
+const QUEUE_WORKER_SCRIPT = join(import.meta.dir, '../../frontend/queue-worker-main.ts');
 const WORKER_ID = /^[0-9a-f-]{36}$/;
 const START_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 30_000;
+/** Times each frontend or queue worker of a job is started again after it ended by itself; once more, and the job is ERRORED. */
+const RESTARTS = 3;
 
 export interface InferenceDeps {
   store: Store;
@@ -41,34 +48,112 @@ export interface InferenceDeps {
   log: Logger;
 }
 
-interface Deployment { process: RecordedProcess; frontend: Comlink.Remote<FrontendApi> }
+/** How many processes of each role serve a job, and where its inference workers run. */
+export interface ServingLayout {
+  frontends: number;
+  /** Inference workers per trial inside each frontend's process tree. */
+  replicasPerFrontend: number;
+  /** Queue workers per trial, placed apart from the frontends, each one inference worker. */
+  queueWorkersPerTrial: number;
+}
+
+/**
+ * Where a job's processes are placed on other hosts and share Redis, its
+ * inference workers are queue workers placed apart (REPLICA_COUNT per trial,
+ * wherever the placer puts them) and its frontends only take queries; on one
+ * host, each frontend keeps REPLICA_COUNT workers per trial beside it, where
+ * tensors go through shared memory and no batch crosses Redis.
+ *
+ * @example
+ * servingLayout({ FRONTEND_COUNT: 2, REPLICA_COUNT: 3 }, { workersApart: true }); // { frontends: 2, replicasPerFrontend: 0, queueWorkersPerTrial: 3 }
+ */
+export function servingLayout(budget: Pick<InferenceJobRecord['budget'], 'FRONTEND_COUNT' | 'REPLICA_COUNT'>, { workersApart }: { workersApart: boolean }): ServingLayout {
+  return workersApart
+    ? { frontends: budget.FRONTEND_COUNT, replicasPerFrontend: 0, queueWorkersPerTrial: budget.REPLICA_COUNT }
+    : { frontends: budget.FRONTEND_COUNT, replicasPerFrontend: budget.REPLICA_COUNT, queueWorkersPerTrial: 0 };
+}
+
+/** One process of a deployment: a frontend (with its address) or a queue worker. */
+interface Member {
+  /** "the frontend 1", "a queue worker of trial …": for errors and logs. */
+  name: string;
+  process: RecordedProcess;
+  /** Where clients reach a frontend: host:port. */
+  address?: string;
+  /** Answers what it took, then lets its process end. */
+  drain(): Promise<void>;
+  ban?(userId: string): Promise<void>;
+}
+
+/** A running job's processes by slot ("frontend:0", "worker:<trial>:<replica>"), and how often each slot was started again. */
+interface Deployment {
+  job: InferenceJobRecord;
+  trainJob: TrainJobRecord;
+  trials: DeployedTrial[];
+  layout: ServingLayout;
+  members: Map<string, Member>;
+  restarts: Map<string, number>;
+}
+
+/** Where clients reach the deployment's frontends, the first one first. */
+function frontendAddresses(deployment: Deployment): string[] {
+  return Array.from({ length: deployment.layout.frontends }, (_, i) => deployment.members.get(`frontend:${i}`)?.address)
+    .filter((address): address is string => address !== undefined);
+}
 
 /** An address as the host part of host:port (an IPv6 one in brackets). */
 const hostPart = (address: string) => (address.includes(':') ? `[${address}]` : address);
 
-/** The files a frontend reads, by the names its spawn gives them: each trial's parameters, ONNX, template and its dependencies' folder, and the TLS pair. */
-function frontendFiles(trials: DeployedTrial[], config: Config): Record<string, string> {
-  const files: Record<string, string> = {};
-  trials.forEach((trial, i) => {
-    files[`trial-${i}-params`] = trial.paramsPath;
-    if (trial.onnxPath) files[`trial-${i}-onnx`] = trial.onnxPath;
-    files[`trial-${i}-template`] = trial.template.path;
-    if (trial.template.nodeModules) files[`trial-${i}-modules`] = trial.template.nodeModules;
+/** The files of trial `i`, by the names a spawn gives them: its parameters, ONNX, template and its dependencies' folder. */
+function trialFiles(trial: DeployedTrial, i: number): Record<string, string> {
+  return {
+    [`trial-${i}-params`]: trial.paramsPath,
+    ...(trial.onnxPath ? { [`trial-${i}-onnx`]: trial.onnxPath } : {}),
+    [`trial-${i}-template`]: trial.template.path,
+    ...(trial.template.nodeModules ? { [`trial-${i}-modules`]: trial.template.nodeModules } : {}),
+  };
+}
+
+/** Trial `i` as the process sees it: its files where its spawn put them, which on another host are not the Admin's paths. */
+function trialAsSeen(trial: DeployedTrial, i: number, process: RecordedProcess): DeployedTrial {
+  const seen = (name: string) => process.paths[`trial-${i}-${name}`]!;
+  return {
+    ...trial,
+    paramsPath: seen('params'),
+    ...(trial.onnxPath ? { onnxPath: seen('onnx') } : {}),
+    template: { ...trial.template, path: seen('template'), ...(trial.template.nodeModules ? { nodeModules: seen('modules') } : {}) },
+  };
+}
+
+/** Resolves with `starting` unless the process ends first or it takes too long. */
+async function untilStarted<T>(process: RecordedProcess, starting: Promise<T>, name: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const died = process.wait().then((info) => {
+    throw new Error(`${name} ${info.reason} while starting`);
   });
-  if (config.tlsCert && config.tlsKey) Object.assign(files, { 'tls-cert': config.tlsCert, 'tls-key': config.tlsKey });
-  return files;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name} was not ready within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([starting, died, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export class InferenceManager {
   private readonly deployments = new Map<string, Deployment>();
+  private readonly workersApart: boolean;
 
-  constructor(private readonly deps: InferenceDeps) {}
+  constructor(private readonly deps: InferenceDeps) {
+    this.workersApart = deps.config.services !== 'local' && deps.config.redisUrl !== undefined;
+  }
 
   private folder(jobId: string): string {
     return join(this.deps.config.dataDir, 'deployments', jobId);
   }
 
-  /** Writes what the frontend's workers load: parameters, ONNX, the template. */
+  /** Writes what the job's workers load: parameters, ONNX, the template. */
   private async trialsOf(job: InferenceJobRecord, trainJob: TrainJobRecord): Promise<DeployedTrial[]> {
     const { store, templates } = this.deps;
     // Class i of every trial is the i-th label of the training set, in the loaders' sorted order.
@@ -94,7 +179,7 @@ export class InferenceManager {
         ...(onnxPath ? { onnxPath } : {}),
         template: {
           path: templates.write(templateFolder, code), className: model.modelClass, knobs: trial.knobs,
-          // A template that imports rafiki/model alone needs no folder of ours: its frontend makes one, wherever it runs.
+          // A template that imports rafiki/model alone needs no folder of ours: its worker's host makes one, wherever it runs.
           ...(Object.keys(model.dependencies).length > 0 ? { nodeModules: TemplateFiles.nodeModules(templateFolder) } : {}),
         },
         paramsPath,
@@ -104,43 +189,110 @@ export class InferenceManager {
   }
 
   /**
-   * Starts the job's frontend; resolves with its host:port once every worker is loaded.
-   * `preferredPort` (a redeployed job's port) is used when it is free.
+   * Starts the job's frontends and queue workers (servingLayout); resolves with
+   * the first frontend's host:port once every one is ready. `preferredPort` (a
+   * redeployed job's port) is the first frontend's when it is free.
    */
   async deploy(job: InferenceJobRecord, trainJob: TrainJobRecord, preferredPort?: number): Promise<string> {
-    const { store, services, config, transitions } = this.deps;
-    let deployment: Deployment | undefined;
+    const layout = servingLayout(job.budget, { workersApart: this.workersApart });
+    const deployment: Deployment = { job, trainJob, trials: [], layout, members: new Map(), restarts: new Map() };
+    this.deployments.set(job.id, deployment);
     try {
-      const written = await this.trialsOf(job, trainJob);
-      // The frontend reads its trials' files and the TLS pair where its process sees them (the services contract's paths).
-      const files = frontendFiles(written, config);
-      const process = await services.start({
-        kind: 'PREDICTOR', labels: { inferenceJobId: job.id }, run: { script: FRONTEND_SCRIPT }, untrusted: false, files,
-        limits: frontendLimits(config, written.length * job.budget.REPLICA_COUNT),
-      });
-      this.recordWorkers(process, job.id);
+      deployment.trials = await this.trialsOf(job, trainJob);
+      const slots = [
+        ...Array.from({ length: layout.frontends }, (_, i) => `frontend:${i}`),
+        ...deployment.trials.flatMap((_, t) => Array.from({ length: layout.queueWorkersPerTrial }, (_, r) => `worker:${t}:${r}`)),
+      ];
+      const started = await Promise.allSettled(slots.map((slot) => this.launch(deployment, slot, slot === 'frontend:0' ? preferredPort : undefined)));
+      const failed = started.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
+      const predictorHosts = frontendAddresses(deployment);
+      await this.deps.transitions.inferenceJobMoved(job, { status: 'RUNNING', predictorHost: predictorHosts[0]!, predictorHosts });
+      return predictorHosts[0]!;
+    } catch (error) {
+      await this.fail(deployment, (error as Error).message);
+      throw error;
+    }
+  }
+
+  /** Starts the process of one slot, and watches it: one that ends by itself is started again (RESTARTS). */
+  private async launch(deployment: Deployment, slot: string, preferredPort?: number): Promise<void> {
+    const [role, a, b] = slot.split(':');
+    const member = role === 'frontend'
+      ? await this.startFrontend(deployment, Number(a), preferredPort)
+      : await this.startQueueWorker(deployment, Number(a), Number(b));
+    if (this.deployments.get(deployment.job.id) !== deployment) {
+      await member.process.stop();
+      return;
+    }
+    deployment.members.set(slot, member);
+    void member.process.wait().then((info) => {
+      if (info.requested || deployment.members.get(slot) !== member) return;
+      deployment.members.delete(slot);
+      return this.restart(deployment, slot, member, info.reason);
+    });
+  }
+
+  private async restart(deployment: Deployment, slot: string, ended: Member, reason: string): Promise<void> {
+    const { job } = deployment;
+    if (this.deployments.get(job.id) !== deployment) return;
+    const restarts = deployment.restarts.get(slot) ?? 0;
+    if (restarts >= RESTARTS) {
+      await this.fail(deployment, `${ended.name} ${reason}, after it had been started again ${restarts} times`);
+      return;
+    }
+    deployment.restarts.set(slot, restarts + 1);
+    this.deps.log.warn('a process of an inference job ended; starting it again', { inference_job_id: job.id, process: ended.name, reason });
+    try {
+      const lastPort = ended.address ? Number(ended.address.split(':').pop()) : undefined;
+      await this.launch(deployment, slot, lastPort);
+    } catch (error) {
+      await this.fail(deployment, `${ended.name} ${reason}, and could not start again: ${(error as Error).message}`);
+      return;
+    }
+    // A frontend started again may be reached elsewhere now (another host, another port).
+    const started = deployment.members.get(slot);
+    if (started?.address !== undefined && started.address !== ended.address) {
+      const predictorHosts = frontendAddresses(deployment);
+      await this.deps.transitions.inferenceJobMoved(job, { status: 'RUNNING', predictorHost: predictorHosts[0]!, predictorHosts });
+    }
+  }
+
+  /** Ends every process of the deployment and records the job ERRORED for `error`. */
+  private async fail(deployment: Deployment, error: string): Promise<void> {
+    if (this.deployments.get(deployment.job.id) === deployment) this.deployments.delete(deployment.job.id);
+    const members = [...deployment.members.values()];
+    deployment.members.clear();
+    await Promise.all(members.map((member) => member.process.stop()));
+    await this.deps.transitions.inferenceJobMoved(deployment.job, { status: 'ERRORED', error }).catch(() => {});
+  }
+
+  private async startFrontend(deployment: Deployment, index: number, preferredPort?: number): Promise<Member> {
+    const { services, config, store } = this.deps;
+    const { job, trainJob, trials, layout } = deployment;
+    const name = layout.frontends > 1 ? `its frontend ${index + 1}` : 'its frontend';
+    const files: Record<string, string> = Object.assign({}, ...trials.map(trialFiles));
+    if (config.tlsCert && config.tlsKey) Object.assign(files, { 'tls-cert': config.tlsCert, 'tls-key': config.tlsKey });
+    // The frontend reads its trials' files and the TLS pair where its process sees them (the services contract's paths).
+    const process = await services.start({
+      kind: 'PREDICTOR', labels: { inferenceJobId: job.id }, run: { script: FRONTEND_SCRIPT }, untrusted: false, files,
+      limits: frontendLimits(config, trials.length * layout.replicasPerFrontend),
+    });
+    try {
+      if (layout.replicasPerFrontend > 0) this.recordWorkers(process, job.id);
       const frontend = Comlink.wrap<FrontendApi>(process.endpoint(FRONTEND_CHANNEL));
-      deployment = { process, frontend };
-      this.deployments.set(job.id, deployment);
-      const seen = (name: string) => process.paths[name]!;
-      const trials = written.map((trial, i) => ({
-        ...trial,
-        paramsPath: seen(`trial-${i}-params`),
-        ...(trial.onnxPath ? { onnxPath: seen(`trial-${i}-onnx`) } : {}),
-        template: { ...trial.template, path: seen(`trial-${i}-template`), ...(trial.template.nodeModules ? { nodeModules: seen(`trial-${i}-modules`) } : {}) },
-      }));
       const spec: FrontendSpec = {
         ...FRONTEND_DEFAULTS,
         jobId: job.id,
         app: trainJob.app,
         appVersion: trainJob.appVersion,
         task: trainJob.task,
-        // On another host it listens on all of that host's addresses, and is reached at the one it connected from.
+        // On another host it listens on all of that host's addresses, and is reached at the one it connected from (or its placement's).
         host: process.address ? '0.0.0.0' : config.host,
-        port: 0,
-        ...(preferredPort ? { preferredPort } : {}),
-        trials,
-        replicasPerTrial: job.budget.REPLICA_COUNT,
+        port: process.servicePort ?? 0,
+        ...(preferredPort && !process.servicePort ? { preferredPort } : {}),
+        trials: trials.map((trial, i) => trialAsSeen(trial, i, process)),
+        replicasPerTrial: layout.replicasPerFrontend,
         sandbox: services.sandboxed,
         auth: {
           publicKey: this.deps.tokens.publicKeyPem,
@@ -148,28 +300,50 @@ export class InferenceManager {
           banned: await store.users.bannedSince(new Date(Date.now() - config.tokenTtlSeconds * 1000)),
         },
         workerLimits: inferenceWorkerLimits(config),
-        ...(files['tls-cert'] ? { tls: { certPath: seen('tls-cert'), keyPath: seen('tls-key') } } : {}),
+        ...(files['tls-cert'] ? { tls: { certPath: process.paths['tls-cert']!, keyPath: process.paths['tls-key']! } } : {}),
         ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
         ...(config.redisToken ? { redisToken: config.redisToken } : {}),
       };
-      const died = process.wait().then((info) => {
-        throw new Error(`the frontend ${info.reason} while starting`);
-      });
-      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the frontend was not ready within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS).unref());
-      const { port } = await Promise.race([frontend.start(spec), died, timeout]);
+      const { port } = await untilStarted(process, frontend.start(spec), name);
       await process.ready(port);
-      const predictorHost = `${process.address ? hostPart(process.address) : config.publicHost}:${port}`;
-      await transitions.inferenceJobMoved(job, { status: 'RUNNING', predictorHost });
-      void process.wait().then(async (info) => {
-        if (info.requested || this.deployments.get(job.id) !== deployment) return;
-        this.deployments.delete(job.id);
-        await transitions.inferenceJobMoved(job, { status: 'ERRORED', error: `its frontend ${info.reason}` }).catch(() => {});
-      });
-      return predictorHost;
+      return {
+        name, process,
+        address: `${process.address ? hostPart(process.address) : config.publicHost}:${port}`,
+        drain: () => frontend.stop(),
+        ban: (userId) => frontend.ban(userId),
+      };
     } catch (error) {
-      this.deployments.delete(job.id);
-      await deployment?.process.stop();
-      await transitions.inferenceJobMoved(job, { status: 'ERRORED', error: (error as Error).message });
+      await process.stop();
+      throw error;
+    }
+  }
+
+  private async startQueueWorker(deployment: Deployment, t: number, replica: number): Promise<Member> {
+    const { services, config } = this.deps;
+    const { job, trainJob, trials } = deployment;
+    const trial = trials[t]!;
+    const name = `a queue worker of trial ${trial.trialId}`;
+    const process = await services.start({
+      kind: 'INFERENCE_WORKER', labels: { inferenceJobId: job.id, trialId: trial.trialId }, run: { script: QUEUE_WORKER_SCRIPT }, untrusted: false,
+      files: trialFiles(trial, 0), limits: frontendLimits(config, 1),
+    });
+    try {
+      const worker = Comlink.wrap<QueueWorkerApi>(process.endpoint(QUEUE_WORKER_CHANNEL));
+      await untilStarted(process, worker.start({
+        ...FRONTEND_DEFAULTS,
+        jobId: job.id,
+        task: trainJob.task,
+        trial: trialAsSeen(trial, 0, process),
+        redisUrl: config.redisUrl!,
+        ...(config.redisToken ? { redisToken: config.redisToken } : {}),
+        sandbox: services.sandboxed,
+        workerLimits: inferenceWorkerLimits(config),
+      }), name);
+      await process.ready();
+      this.deps.log.debug('a queue worker is ready', { inference_job_id: job.id, trial_id: trial.trialId, replica });
+      return { name, process, drain: () => worker.stop() };
+    } catch (error) {
+      await process.stop();
       throw error;
     }
   }
@@ -203,18 +377,25 @@ export class InferenceManager {
 
   /** Tells every running frontend that a user was banned: their tokens are refused from then on. */
   async ban(userId: string): Promise<void> {
-    await Promise.all([...this.deployments.values()].map((d) => Promise.race([d.frontend.ban(userId), d.process.wait()]).catch(() => {})));
+    const frontends = [...this.deployments.values()].flatMap((d) => [...d.members.values()]).filter((m) => m.ban);
+    await Promise.all(frontends.map((m) => Promise.race([m.ban!(userId), m.process.wait()]).catch(() => {})));
   }
 
-  /** Answers what is in flight, then ends the frontend and its workers. */
+  /** Answers what is in flight (the frontends first, then the queue workers that answer them), then ends every process. */
   async stop(job: Pick<InferenceJobRecord, 'id' | 'trainJobId'>): Promise<void> {
     const jobId = job.id;
     const deployment = this.deployments.get(jobId);
     this.deployments.delete(jobId);
     if (deployment) {
-      // In-flight queries end by their deadline; a frontend that does not end by then is ended.
-      await Promise.race([deployment.frontend.stop(), deployment.process.wait(), Bun.sleep(STOP_TIMEOUT_MS)]).catch(() => {});
-      await deployment.process.stop();
+      const members = [...deployment.members.values()];
+      deployment.members.clear();
+      const drain = (list: Member[]) => Promise.all(list.map(async (member) => {
+        // In-flight queries end by their deadline; a process that does not end by then is ended.
+        await Promise.race([member.drain(), member.process.wait(), Bun.sleep(STOP_TIMEOUT_MS)]).catch(() => {});
+        await member.process.stop();
+      }));
+      await drain(members.filter((m) => m.address !== undefined));
+      await drain(members.filter((m) => m.address === undefined));
     }
     await this.deps.transitions.inferenceJobMoved(job, { status: 'STOPPED' });
     rmSync(this.folder(jobId), { recursive: true, force: true });
@@ -240,10 +421,10 @@ export class InferenceManager {
     }
   }
 
-  /** At shutdown: ends the frontends, leaving the jobs to be deployed again at the next start. */
+  /** At shutdown: ends every job's processes, leaving the jobs to be deployed again at the next start. */
   async suspendAll(): Promise<void> {
-    const all = [...this.deployments.values()];
+    const members = [...this.deployments.values()].flatMap((d) => [...d.members.values()]);
     this.deployments.clear();
-    await Promise.all(all.map((d) => d.process.stop()));
+    await Promise.all(members.map((m) => m.process.stop()));
   }
 }

@@ -26,7 +26,7 @@ for (const backendName of backendNames) {
       await store.admins.register({ id: adminId, hostname: 'test', pid: process.pid });
       training = new ScriptedTraining(store, transitions);
       trainJobs = new TrainJobs({ adminId, store, training, transitions });
-      jobs = new InferenceJobs({ adminId, store, inference: new ScriptedInference(transitions), transitions });
+      jobs = new InferenceJobs({ adminId, config: { redisUrl: undefined }, store, inference: new ScriptedInference(transitions), transitions });
     });
     afterAll(async () => {
       await store.close();
@@ -57,7 +57,7 @@ for (const backendName of backendNames) {
 
       const best = await jobs.deploy(s.dev, { app: 'iris', app_version: 1, budget: { MODEL_COUNT: 1, REPLICA_COUNT: 2 } });
       expect(best.job.trialIds).toEqual([byNo(2)]);
-      expect(best.job.budget).toEqual({ MODEL_COUNT: 1, REPLICA_COUNT: 2, GPU_COUNT: 0 });
+      expect(best.job.budget).toEqual({ MODEL_COUNT: 1, REPLICA_COUNT: 2, FRONTEND_COUNT: 1, GPU_COUNT: 0 });
       expect((await jobs.ofApp(s.dev, 'iris')).map((v) => [v.trainJob.app, v.job.status])).toEqual([['iris', 'STOPPED'], ['iris', 'RUNNING']]);
       await jobs.stop(s.dev, 'iris', 1);
     });

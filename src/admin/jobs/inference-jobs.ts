@@ -3,6 +3,7 @@
  * what budget, who sees and stops which job. The routes only translate HTTP
  * to these calls; proxying queries to a running job stays with them.
  */
+import type { Config } from '../../common/config.ts';
 import type { InferenceBudget } from '../../common/domain.ts';
 import { badRequest, conflict, forbidden, notFound, RafikiError } from '../../common/errors.ts';
 import { isAdmin } from '../access.ts';
@@ -18,6 +19,8 @@ import type { JobTransitions } from './transitions.ts';
 export interface InferenceJobsDeps {
   /** This Admin's id: the jobs it creates are its own to run. */
   adminId: string;
+  /** With Redis, a job's frontends share its queries. */
+  config: Pick<Config, 'redisUrl'>;
   store: {
     trainJobs: Pick<TrainJobStore, 'byApp' | 'byId' | 'ofUser'>;
     trials: Pick<TrialStore, 'ofTrainJob'>;
@@ -53,10 +56,17 @@ export function chooseTrials(completed: TrialRecord[], modelCount: number | unde
   return ranked.filter((trial) => !seen.has(trial.modelId) && seen.add(trial.modelId));
 }
 
-/** An inference job's budget: one replica, no GPU, unless the request says otherwise; a GPU is refused, as this Rafiki has none. */
-export function inferenceBudget(budget: InferenceBudget = {}): { REPLICA_COUNT: number; GPU_COUNT: number; MODEL_COUNT?: number } {
-  const full = { REPLICA_COUNT: 1, GPU_COUNT: 0, ...budget };
+/**
+ * An inference job's budget: one frontend, one replica per trial, no GPU,
+ * unless the request says otherwise. A GPU is refused, as this Rafiki has
+ * none; several frontends need a queue they share (Redis).
+ */
+export function inferenceBudget(budget: InferenceBudget = {}, { sharedQueue }: { sharedQueue: boolean }): { REPLICA_COUNT: number; FRONTEND_COUNT: number; GPU_COUNT: number; MODEL_COUNT?: number } {
+  const full = { REPLICA_COUNT: 1, FRONTEND_COUNT: 1, GPU_COUNT: 0, ...budget };
   if (full.GPU_COUNT > 0) throw badRequest(`budget: GPU_COUNT is ${full.GPU_COUNT} but this Rafiki has no GPU; use 0`);
+  if (full.FRONTEND_COUNT > 1 && !sharedQueue) {
+    throw badRequest(`budget: FRONTEND_COUNT is ${full.FRONTEND_COUNT} but frontends share a job's queries through Redis, which this Rafiki has not (REDIS_URL); use 1`);
+  }
   return full;
 }
 
@@ -78,7 +88,7 @@ export class InferenceJobs {
    */
   async deploy(caller: Caller, request: DeployInferenceJob): Promise<InferenceJobView> {
     const { store } = this.deps;
-    const budget = inferenceBudget(request.budget);
+    const budget = inferenceBudget(request.budget, { sharedQueue: this.deps.config.redisUrl !== undefined });
     const trainJob = await this.trainJobOf(caller, request.app, request.app_version ?? -1);
     const trials = await store.trials.ofTrainJob(trainJob.id);
     const refusal = deployRefusal(trainJob, trials);

@@ -61,7 +61,7 @@ export const logs: TrialLogsJson = {
 
 export const inferenceJob: InferenceJobJson = {
   id: '8d9e0f1a-2b3c-4d4e-9f5a-6b7c8d9e0f1a', user_id: DEVELOPER_ID, train_job_id: TRAIN_JOB_ID, app: 'iris', app_version: 1,
-  budget: { MODEL_COUNT: 1, REPLICA_COUNT: 1, GPU_COUNT: 0 }, status: 'RUNNING', error: null, predictor_host: '127.0.0.1:40123',
+  budget: { MODEL_COUNT: 1, REPLICA_COUNT: 1, FRONTEND_COUNT: 1, GPU_COUNT: 0 }, status: 'RUNNING', error: null, predictor_host: '127.0.0.1:40123', predictor_hosts: ['127.0.0.1:40123'],
   trial_ids: [TRIAL_ID], datetime_started: '2026-11-27T09:20:00.000Z', datetime_stopped: null,
 };
 

@@ -23,6 +23,7 @@ export function inferenceJobJson(job: InferenceJobRecord, trainJob: Pick<TrainJo
     status: job.status,
     error: job.error,
     predictor_host: job.predictorHost,
+    predictor_hosts: job.predictorHosts,
     trial_ids: job.trialIds,
     datetime_started: job.startedAt.toISOString(),
     datetime_stopped: job.stoppedAt?.toISOString() ?? null,

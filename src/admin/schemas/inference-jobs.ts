@@ -7,6 +7,7 @@ import { INT32_MAX, oneOf } from './common.ts';
 export const InferenceBudgetSchema = t.Object({
   MODEL_COUNT: t.Optional(integer({ minimum: 1, maximum: 20, expected: 'an integer from 1 to 20' })),
   REPLICA_COUNT: t.Optional(integer({ minimum: 1, maximum: 16, expected: 'an integer from 1 to 16' })),
+  FRONTEND_COUNT: t.Optional(integer({ minimum: 1, maximum: 8, expected: 'an integer from 1 to 8' })),
   GPU_COUNT: t.Optional(integer({ minimum: 0, maximum: INT32_MAX, expected: 'an integer ≥ 0' })),
 }, { additionalProperties: false });
 
@@ -26,6 +27,7 @@ export const InferenceJobResponse = t.Object({
   status: oneOf(JOB_STATUSES),
   error: t.Union([t.String(), t.Null()]),
   predictor_host: t.Union([t.String(), t.Null()]),
+  predictor_hosts: t.Array(t.String(), { description: "Every frontend's host:port (a job has FRONTEND_COUNT); predictor_host is the first" }),
   trial_ids: t.Array(t.String()),
   datetime_started: t.String(),
   datetime_stopped: t.Union([t.String(), t.Null()]),

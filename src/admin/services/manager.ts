@@ -44,7 +44,8 @@ export class ServicesManager {
       throw error;
     }
     this.track(process);
-    if (process.pid !== undefined) await this.store.update(serviceId, { pid: process.pid });
+    // A process on another host is recorded at the address it is reached at.
+    if (process.pid !== undefined || process.address) await this.store.update(serviceId, { ...(process.pid !== undefined ? { pid: process.pid } : {}), ...(process.address ? { host: process.address } : {}) });
     void process.wait().then((info) => this.ended(serviceId, info));
     // Delegation, not a spread: an implementation's process may keep its methods on a prototype.
     return {

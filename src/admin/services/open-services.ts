@@ -21,6 +21,8 @@ export interface OpenServices {
   services: Services;
   /** The process port's address, when processes are placed elsewhere. */
   processUrl?: string;
+  /** How many agents are connected now, with RAFIKI_SERVICES=agents. */
+  agents?: () => number;
   close(): Promise<void>;
 }
 
@@ -35,7 +37,7 @@ export async function openServices(config: Config, sandbox: Sandbox, tokens: Tok
   links.start();
   const placer: Placer = config.services === 'agents' ? new AgentPlacer(links) : (await placerFor(config))!;
   const services = new RemoteServices({
-    placer, links, local, kinds: config.services === 'agents' ? ['TRAIN_WORKER', 'PREDICTOR'] : ['TRAIN_WORKER'], startTimeoutMs: START_TIMEOUT_MS,
+    placer, links, local, kinds: config.services === 'agents' ? ['TRAIN_WORKER', 'PREDICTOR', 'INFERENCE_WORKER'] : ['TRAIN_WORKER'], startTimeoutMs: START_TIMEOUT_MS,
     // A pod is its own sandbox: bubblewrap cannot make namespaces under the restricted Pod Security Standard.
     ...(config.services === 'kubernetes' ? { sandbox: 'off' as const, placementIsolates: true } : { sandbox: config.sandbox }),
     issueToken: (claims, ttlSeconds) => tokens.issueProcess(claims, ttlSeconds),
@@ -43,6 +45,7 @@ export async function openServices(config: Config, sandbox: Sandbox, tokens: Tok
   return {
     services,
     processUrl: links.url,
+    ...(placer instanceof AgentPlacer ? { agents: () => placer.hosts.length } : {}),
     async close() {
       await placer.close();
       await links.stop();

@@ -1,4 +1,4 @@
-/** Inference jobs: a train job's best trials, deployed behind one query frontend. */
+/** Inference jobs: a train job's best trials, deployed behind one or more query frontends. */
 import type { InferenceBudget, JobStatus } from '../../common/domain.ts';
 import { ACTIVE_JOB_STATUSES, isActive } from '../jobs/statuses.ts';
 import type { Sql } from './database.ts';
@@ -10,20 +10,24 @@ export interface InferenceJobRecord {
   budget: Required<InferenceBudget>;
   status: JobStatus;
   error: string | null;
+  /** Where clients are sent first: the first frontend's host:port. */
   predictorHost: string | null;
+  /** Every frontend's host:port, the first one first. */
+  predictorHosts: string[];
   trialIds: string[];
   startedAt: Date;
   stoppedAt: Date | null;
 }
 
 interface Row {
-  id: string; user_id: string; train_job_id: string; budget: InferenceJobRecord['budget']; status: JobStatus;
-  error: string | null; predictor_host: string | null; trial_ids: string[] | null; started_at: Date; stopped_at: Date | null;
+  /** Jobs stored before FRONTEND_COUNT existed have one frontend. */
+  id: string; user_id: string; train_job_id: string; budget: Omit<InferenceJobRecord['budget'], 'FRONTEND_COUNT'> & { FRONTEND_COUNT?: number }; status: JobStatus;
+  error: string | null; predictor_host: string | null; predictor_hosts: string[] | null; trial_ids: string[] | null; started_at: Date; stopped_at: Date | null;
 }
 
 const toJob = (r: Row): InferenceJobRecord => ({
-  id: r.id, userId: r.user_id, trainJobId: r.train_job_id, budget: r.budget, status: r.status, error: r.error,
-  predictorHost: r.predictor_host, trialIds: r.trial_ids ?? [], startedAt: r.started_at, stoppedAt: r.stopped_at,
+  id: r.id, userId: r.user_id, trainJobId: r.train_job_id, budget: { FRONTEND_COUNT: 1, ...r.budget }, status: r.status, error: r.error,
+  predictorHost: r.predictor_host, predictorHosts: r.predictor_hosts ?? (r.predictor_host ? [r.predictor_host] : []), trialIds: r.trial_ids ?? [], startedAt: r.started_at, stoppedAt: r.stopped_at,
 });
 
 export class InferenceJobStore {
@@ -84,9 +88,11 @@ export class InferenceJobStore {
     return (await this.select(this.sql`where j.id in ${this.sql(claimed.map((r) => r.id))} order by j.started_at`)).map(toJob);
   }
 
-  async update(id: string, change: { status: JobStatus; predictorHost?: string; error?: string }): Promise<void> {
+  /** `predictorHosts` lists every frontend, `predictorHost` first; either left out keeps what was there. */
+  async update(id: string, change: { status: JobStatus; predictorHost?: string; predictorHosts?: string[]; error?: string }): Promise<void> {
     await this.sql`update inference_jobs set status = ${change.status},
-      predictor_host = coalesce(${change.predictorHost ?? null}, predictor_host), error = coalesce(${change.error ?? null}, error),
+      predictor_host = coalesce(${change.predictorHost ?? null}, predictor_host),
+      predictor_hosts = coalesce(${change.predictorHosts ? this.sql.array(change.predictorHosts) : null}, predictor_hosts), error = coalesce(${change.error ?? null}, error),
       stopped_at = ${isActive(change.status) ? this.sql`null` : this.sql`now()`} where id = ${id}`;
   }
 }

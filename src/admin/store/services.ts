@@ -36,10 +36,10 @@ export class ServiceStore {
     return toService(row!);
   }
 
-  async update(id: string, change: { status?: ServiceStatus; pid?: number; port?: number; error?: string }): Promise<void> {
+  async update(id: string, change: { status?: ServiceStatus; pid?: number; host?: string; port?: number; error?: string }): Promise<void> {
     const ended = change.status === 'STOPPED' || change.status === 'ERRORED';
     await this.sql`update services set
-      status = coalesce(${change.status ?? null}, status), pid = coalesce(${change.pid ?? null}, pid),
+      status = coalesce(${change.status ?? null}, status), pid = coalesce(${change.pid ?? null}, pid), host = coalesce(${change.host ?? null}, host),
       port = coalesce(${change.port ?? null}, port), error = coalesce(${change.error ?? null}, error),
       stopped_at = ${ended ? this.sql`now()` : this.sql`stopped_at`}
       where id = ${id}`;

@@ -14,3 +14,5 @@ export const INFERENCE_CHANNEL = 'inference';
 /** Query frontend: FrontendApi on `frontend`; the Admin serves FRONTEND_HOST_CALLS on `frontend-host`. */
 export const FRONTEND_CHANNEL = 'frontend';
 export const FRONTEND_HOST_CHANNEL = 'frontend-host';
+/** Queue worker (an inference worker placed apart from its frontends): QueueWorkerApi on `queue-worker`. */
+export const QUEUE_WORKER_CHANNEL = 'queue-worker';

@@ -10,7 +10,7 @@ import type { Limits } from '../services/services.ts';
 import type { Task } from '../../model/task.ts';
 import { TrialIdSchema } from './values.ts';
 
-export { FRONTEND_CHANNEL, FRONTEND_HOST_CHANNEL } from './channels.ts';
+export { FRONTEND_CHANNEL, FRONTEND_HOST_CHANNEL, QUEUE_WORKER_CHANNEL } from './channels.ts';
 
 export interface DeployedTrial {
   trialId: string;
@@ -39,7 +39,8 @@ export interface FrontendSpec {
   redisUrl?: string;                          // unset: the in-process queue
   redisToken?: string;                        // with an http(s) redisUrl: Upstash's REST protocol
   trials: DeployedTrial[];
-  replicasPerTrial: number;                   // REPLICA_COUNT, default 1
+  /** Its own inference workers per trial (REPLICA_COUNT, default 1); 0 when the job's workers are queue workers placed apart, which needs `redisUrl`. */
+  replicasPerTrial: number;
   maxBatchSize: number;                       // default 64
   maxQueueDelayMs: number;                    // default 2
   deadlineMs: number;                         // default 1000
@@ -76,7 +77,9 @@ export const FRONTEND_DEFAULTS = {
  */
 export function checkSpec(spec: FrontendSpec): void {
   if (spec.trials.length === 0) throw new Error('an inference job needs at least one trial, got none');
-  const positive = ['replicasPerTrial', 'maxBatchSize', 'deadlineMs', 'maxBodyBytes', 'onnxThreads', 'batchTimeoutMs'] as const;
+  if (!Number.isInteger(spec.replicasPerTrial) || spec.replicasPerTrial < 0) throw new Error(`replicasPerTrial must be a whole number, got ${spec.replicasPerTrial}`);
+  if (spec.replicasPerTrial === 0 && !spec.redisUrl) throw new Error('a frontend without inference workers needs redisUrl, where workers placed apart take its queries');
+  const positive = ['maxBatchSize', 'deadlineMs', 'maxBodyBytes', 'onnxThreads', 'batchTimeoutMs'] as const;
   for (const field of positive) {
     if (!Number.isInteger(spec[field]) || spec[field] < 1) throw new Error(`${field} must be a positive integer, got ${spec[field]}`);
   }
@@ -115,6 +118,25 @@ export interface FrontendApi {
   stats(): FrontendStats | null;
   /** A user was banned: their tokens are refused from now on. */
   ban(userId: string): void;
+}
+
+/**
+ * An inference worker placed apart from the job's frontends (a queue worker):
+ * it serves one trial, taking that trial's batches from the job's Redis
+ * streams and answering through them, so a job's frontends and workers scale
+ * apart. Its worker settings are the frontends'.
+ */
+export type QueueWorkerSpec = Pick<FrontendSpec,
+  'jobId' | 'task' | 'redisToken' | 'maxBatchSize' | 'maxQueueDelayMs' | 'deadlineMs' | 'onnxThreads' | 'batchTimeoutMs' | 'sandbox' | 'workerLimits' | 'batchPolicy'>
+  & { trial: DeployedTrial; redisUrl: string };
+
+/** What a queue worker's process answers its parent on QUEUE_WORKER_CHANNEL. */
+export interface QueueWorkerApi {
+  /** Loads the trial and takes batches; resolves once it does. */
+  start(spec: QueueWorkerSpec): Promise<void>;
+  /** Answers the batches it took, then ends its inference worker. */
+  stop(): Promise<void>;
+  stats(): Pick<FrontendStats, 'batchSizes' | 'retriedBatches' | 'workers'> | null;
 }
 
 const ServiceIdSchema = Type.String({ minLength: 1, maxLength: 64 });

@@ -1,3 +1,4 @@
+import { RedisStreamsQueue } from './redis-streams.ts';
 import { RedisTcpStore } from './redis-tcp-store.ts';
 import type { StreamStore } from './stream-store.ts';
 import { UpstashStore } from './upstash-store.ts';
@@ -9,4 +10,9 @@ export function openStreamStore(url: string, token: string | undefined): StreamS
     return new UpstashStore(url, token);
   }
   return new RedisTcpStore(url);
+}
+
+/** The Redis streams one inference job's frontends and queue workers share. */
+export function jobStreams(jobId: string, url: string, token: string | undefined): RedisStreamsQueue {
+  return new RedisStreamsQueue({ store: openStreamStore(url, token), prefix: `rafiki:${jobId}` });
 }
