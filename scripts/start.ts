@@ -11,7 +11,10 @@ const admin = await startAdmin(config);
 const { superadmin } = admin;
 console.log(`Rafiki Admin   ${admin.url}`);
 console.log(`OpenAPI        ${admin.url}/openapi`);
-if (admin.processUrl) console.log(`Process port   ${admin.processUrl}: agents start with bun src/worker/agent.ts --admin ${admin.processUrl} --token <RAFIKI_AGENT_TOKEN>`);
+if (admin.processUrl) {
+  const ca = admin.processUrl.startsWith('https:') ? ' [--ca <RAFIKI_TLS_CERT, or the CA that signed it>]' : '';
+  console.log(`Process port   ${admin.processUrl}: agents start with bun src/worker/agent.ts --admin ${admin.processUrl} --token <RAFIKI_AGENT_TOKEN>${ca}`);
+}
 console.log(`Store          ${admin.store.kind === 'embedded' ? `embedded PGlite in ${config.dataDir}/db` : 'Postgres server (DATABASE_URL)'}`);
 if (superadmin.credentialsFile) {
   console.log(`Superadmin     ${superadmin.email}; its generated password is in ${superadmin.credentialsFile}`);

@@ -61,7 +61,7 @@ export interface Config {
   services: ServicesMode;
   /** The port processes on other hosts reach the Admin on (its process port). */
   processPort: number;
-  /** The address processes on other hosts are given for the process port; unset: http://RAFIKI_PUBLIC_HOST:port. */
+  /** The address processes on other hosts are given for the process port; unset: http(s)://RAFIKI_PUBLIC_HOST:port (https with a TLS pair). An http:// address keeps the port plain even with a TLS pair. */
   processUrl: string | undefined;
   /** The token agents show to be given work (RAFIKI_SERVICES=agents). */
   agentToken: string | undefined;

@@ -2,9 +2,10 @@
  * A Rafiki process on another host, started by one command line with the
  * Admin's process address and the token the Admin issued for it:
  *
- *   bun src/worker/remote-runner.ts --admin http://admin:3003 --token <token>
+ *   bun src/worker/remote-runner.ts --admin http://admin:3003 --token <token> [--ca <PEM file>]
  *
- * It connects to the Admin's process port, is told its spec, fetches the files
+ * (`--ca`: the certificates to trust for an https:// process port, which its
+ * agent passes on from its own.) It connects to the Admin's process port, is told its spec, fetches the files
  * the spec names, and starts the process on this host through the local
  * services (this host's sandbox and limits); it relays the process's IPC pipe
  * over the link, reports its usage and its end, and ends with the link: if
@@ -21,25 +22,34 @@ import { chooseSandbox } from '../common/services/choose-sandbox.ts';
 import { LocalServices } from '../common/services/local.ts';
 import type { ManagedProcess } from '../common/services/services.ts';
 import { linkSdk } from '../model/sdk-link.ts';
+import { connect, get, linkFailure, readCa, type ProcessPort } from './process-port-link.ts';
 
 const PROJECT_ROOT = resolve(import.meta.dir, '../..');
 const USAGE_EVERY_MS = 1000;
 const START_TIMEOUT_MS = 30_000;
 
-const { values } = parseArgs({ options: { admin: { type: 'string' }, token: { type: 'string' } } });
+const USAGE = 'usage: bun src/worker/remote-runner.ts --admin <the Admin\'s process address> --token <this process\'s token> [--ca <PEM file>]';
+const { values } = parseArgs({ options: { admin: { type: 'string' }, token: { type: 'string' }, ca: { type: 'string' } } });
 if (!values.admin || !values.token) {
-  console.error('usage: bun src/worker/remote-runner.ts --admin <the Admin\'s process address> --token <this process\'s token>');
+  console.error(USAGE);
   process.exit(2);
 }
-const admin = values.admin.replace(/\/+$/, '');
-const authorization = `Bearer ${values.token}`;
+let ca: string | undefined;
+try {
+  ca = values.ca === undefined ? undefined : readCa(values.ca);
+} catch (error) {
+  console.error(`remote runner: ${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+const admin: ProcessPort = { url: values.admin.replace(/\/+$/, ''), token: values.token, ...(ca ? { ca } : {}) };
 const folder = mkdtempSync(join(tmpdir(), 'rafiki-remote-'));
 let child: ManagedProcess | null = null;
 /** The process's whole IPC pipe, once it runs. */
 let port: IpcPort | null = null;
 
-const socket = new WebSocket(`${admin.replace(/^http/, 'ws')}/processes/connect`, { headers: { authorization } } as unknown as string[]);
-socket.binaryType = 'arraybuffer';
+const socket = connect(admin, '/processes/connect');
+/** Why the link could not be made, when the socket says. */
+let failure: string | null = null;
 const send = (message: RunnerToAdmin) => {
   if (socket.readyState === WebSocket.OPEN) socket.send(encodeFrame(message));
 };
@@ -50,7 +60,7 @@ function finish(code: number): never {
 }
 
 const startTimer = setTimeout(() => {
-  console.error(`remote runner: no spec from ${admin} within ${START_TIMEOUT_MS / 1000} s`);
+  console.error(`remote runner: no spec from ${admin.url} within ${START_TIMEOUT_MS / 1000} s`);
   finish(1);
 }, START_TIMEOUT_MS);
 
@@ -75,17 +85,22 @@ socket.addEventListener('message', (event) => {
       break;
   }
 });
+socket.addEventListener('error', (event) => {
+  failure = linkFailure(event, admin).message;
+});
 socket.addEventListener('close', (event) => {
   // The link is this process's life line: without the Admin, nothing waits on it.
   if (child?.status() === 'RUNNING') void child.stop(0).then(() => finish(0));
   else if (!child) {
-    console.error(`remote runner: the link to ${admin} closed (${event.code}${event.reason ? `: ${event.reason}` : ''})`);
+    console.error(failure
+      ? `remote runner: no link to the Admin: ${failure}`
+      : `remote runner: the link to ${admin.url} closed (${event.code}${event.reason ? `: ${event.reason}` : ''})`);
     finish(1);
   }
 });
 
 async function fetchFile(name: string, to: string): Promise<void> {
-  const response = await fetch(`${admin}/processes/files/${name}`, { headers: { authorization } });
+  const response = await get(admin, `/processes/files/${name}`);
   if (!response.ok) throw new Error(`could not fetch its file ${name}: ${response.status} ${await response.text()}`);
   await Bun.write(to, response);
 }

@@ -4,6 +4,7 @@
  * workers) on the hosts that run an agent; `kubernetes`: train workers in pods;
  * either way reached over the Admin's process port. Checks and installs stay here.
  */
+import { readFileSync } from 'node:fs';
 import type { Config } from '../../common/config.ts';
 import { LocalServices } from '../../common/services/local.ts';
 import type { Sandbox } from '../../common/services/sandbox.ts';
@@ -26,11 +27,23 @@ export interface OpenServices {
   close(): Promise<void>;
 }
 
+/**
+ * The process port serves TLS with the Admin's pair (the frontends' too: one
+ * certificate for the Admin's host), unless RAFIKI_PROCESS_URL says http://:
+ * where processes cannot be given the CA to trust (pods, for now), the port stays plain.
+ */
+export function processPortTls(config: Pick<Config, 'tlsCert' | 'tlsKey' | 'processUrl'>): { cert: string; key: string } | undefined {
+  if (!config.tlsCert || !config.tlsKey || (config.processUrl && new URL(config.processUrl).protocol === 'http:')) return undefined;
+  return { cert: readFileSync(config.tlsCert, 'utf8'), key: readFileSync(config.tlsKey, 'utf8') };
+}
+
 export async function openServices(config: Config, sandbox: Sandbox, tokens: TokenIssuer): Promise<OpenServices> {
   const local = new LocalServices({ sandbox });
   if (config.services === 'local') return { services: local, close: async () => {} };
+  const tls = processPortTls(config);
   const links = new ProcessLinks({
     host: config.host, port: config.processPort, verify: (token) => tokens.verifyProcess(token),
+    ...(tls ? { tls } : {}),
     ...(config.processUrl ? { publicUrl: config.processUrl } : { publicHost: config.publicHost }),
     ...(config.agentToken ? { agentToken: config.agentToken } : {}),
   });

@@ -35,7 +35,7 @@ type SocketData = { kind: 'process'; processId: string; address: string } | { ki
 export interface ProcessLinksOptions {
   host: string;
   port: number;
-  /** The address processes are given to reach this port (RAFIKI_PROCESS_URL); by default http://publicHost:port. */
+  /** The address processes are given to reach this port (RAFIKI_PROCESS_URL); by default http://publicHost:port, https:// with `tls`. */
   publicUrl?: string;
   /** The host name processes elsewhere know this one by (RAFIKI_PUBLIC_HOST); `host` by default. */
   publicHost?: string;

@@ -1,0 +1,62 @@
+/**
+ * How a remote runner or an agent reaches the Admin's process port: a WebSocket
+ * (wss:// for an https:// address) and file requests with its bearer token,
+ * trusting the certificates of `--ca` when it is given (the Admin's self-signed
+ * RAFIKI_TLS_CERT, or the private CA that signed it), the system's roots (and
+ * NODE_EXTRA_CA_CERTS) otherwise; and, when a link cannot be made, why.
+ */
+import { readFileSync } from 'node:fs';
+
+export interface ProcessPort {
+  /** The process port's address, http(s)://host:port. */
+  url: string;
+  /** The bearer token shown on every request. */
+  token: string;
+  /** PEM certificates to trust instead of the system's roots. */
+  ca?: string;
+}
+
+/** The PEM of `--ca <file>`; throws, saying what was expected, for a file that cannot be read or holds no certificate. */
+export function readCa(file: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`--ca ${file} cannot be read: ${(error as Error).message}`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new Error(`--ca ${file} must be a PEM file of certificates ("-----BEGIN CERTIFICATE-----"): the Admin's RAFIKI_TLS_CERT, or the CA that signed it`);
+  }
+  return pem;
+}
+
+export function connect(port: ProcessPort, path: string): WebSocket {
+  const options: Bun.WebSocketOptions = { headers: { authorization: `Bearer ${port.token}` }, ...(port.ca ? { tls: { ca: port.ca } } : {}) };
+  // The DOM's WebSocket type, which the dashboard's code needs, knows only the protocols argument.
+  const socket = new WebSocket(`${port.url.replace(/^http/, 'ws')}${path}`, options as unknown as string[]);
+  socket.binaryType = 'arraybuffer';
+  return socket;
+}
+
+export function get(port: ProcessPort, path: string): Promise<Response> {
+  return fetch(`${port.url}${path}`, { headers: { authorization: `Bearer ${port.token}` }, ...(port.ca ? { tls: { ca: port.ca } } : {}) });
+}
+
+/** A link that could not be made: why, and whether it is that this side does not trust the Admin's certificate (which trying again will not mend). */
+export interface LinkFailure {
+  message: string;
+  untrusted: boolean;
+}
+
+/** What a WebSocket's `error` event says went wrong. */
+export function linkFailure(event: Event, port: ProcessPort): LinkFailure {
+  const error = event instanceof ErrorEvent ? event.error : undefined;
+  const said = (event instanceof ErrorEvent ? event.message : '') || (error instanceof Error ? error.message : 'the connection failed');
+  // A handshake refused for its certificate (self-signed, unknown issuer, expired, another host's name) says so; one refused for the protocol does not.
+  const untrusted = /TLS handshake failed: .*certificate/i.test(said);
+  if (!untrusted) return { message: said, untrusted };
+  const remedy = port.ca
+    ? 'the certificates of --ca do not vouch for it: give the CA that signed the Admin\'s RAFIKI_TLS_CERT (or that certificate itself, if self-signed)'
+    : 'start with --ca <a PEM file>: the Admin\'s RAFIKI_TLS_CERT if it is self-signed, or the CA that signed it';
+  return { message: `${said}. The Admin's certificate is not trusted here; ${remedy}`, untrusted };
+}
