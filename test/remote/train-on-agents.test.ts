@@ -3,7 +3,9 @@
  * placed them (here, an agent on this host started by its command line), each
  * a remote runner's child reached over the process port; trials complete as
  * they do locally, and the job's frontend is placed the same way. With no agent
- * left, a job's workers cannot start, and the job says why.
+ * left, a job's workers cannot start, and the job says why. With Redis, an
+ * inference job's workers are queue workers placed apart from its frontends,
+ * and one killed is started again while the frontends keep answering.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import type { Subprocess } from 'bun';
@@ -11,18 +13,32 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestAdmin, type TestAdmin } from '../support/admin.ts';
 import { ROOT } from '../support/processes.ts';
-import { finished, prepare, BEHAVIOURS, TASK, workerPids } from '../support/train-jobs.ts';
+import { finished, prepare, BEHAVIOURS, TASK, TINY, workerPids } from '../support/train-jobs.ts';
 import { waitUntil } from '../support/wait.ts';
 
 setDefaultTimeout(180_000);
 
 const AGENT_TOKEN = `agents-${crypto.randomUUID()}`;
 
+/** The pids of the processes running a script of Rafiki's. */
+function processesOf(script: string): number[] {
+  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(script);
+    } catch {
+      return false;
+    }
+  });
+}
+
+function parentOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
 /** The command line of a process's parent. */
 function parentCommand(pid: number): string {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  return readFileSync(`/proc/${ppid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  return readFileSync(`/proc/${parentOf(pid)}/cmdline`, 'utf8').replaceAll('\0', ' ');
 }
 
 describe('train workers placed by agents', () => {
@@ -57,13 +73,7 @@ describe('train workers placed by agents', () => {
     const client = t.superadmin;
     const job = await client.createInferenceJob('placed');
     expect(job.status).toBe('RUNNING');
-    const frontends = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number).filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('src/frontend/main.ts');
-      } catch {
-        return false;
-      }
-    });
+    const frontends = processesOf('src/frontend/main.ts');
     expect(frontends.map(parentCommand).some((command) => command.includes('src/worker/remote-runner.ts --admin'))).toBe(true);
     expect((await client.predictLabelled(job.predictor_host!, [5.1, 3.5, 1.4, 0.2])).label).toBe('setosa');
     expect((await client.predictThroughPredictor(job.id, [6.7, 3.0, 5.2, 2.3])).label).toBe('virginica');
@@ -80,5 +90,49 @@ describe('train workers placed by agents', () => {
     const job = await finished(client, 'unplaced');
     expect(job.status).toBe('ERRORED');
     expect(JSON.stringify(job)).toContain('no agent is connected');
+  });
+});
+
+describe.skipIf(!process.env.REDIS_URL)('inference jobs placed by agents, with Redis', () => {
+  let t: TestAdmin;
+  let agent: Subprocess;
+  beforeAll(async () => {
+    t = await startTestAdmin('embedded', { RAFIKI_SERVICES: 'agents', RAFIKI_PROCESS_PORT: '0', RAFIKI_AGENT_TOKEN: AGENT_TOKEN, REDIS_URL: process.env.REDIS_URL! });
+    agent = Bun.spawn([process.execPath, join(ROOT, 'src/worker/agent.ts'), '--admin', t.admin.processUrl!, '--token', AGENT_TOKEN], { cwd: ROOT, stdout: 'inherit', stderr: 'inherit' });
+  });
+  afterAll(async () => {
+    agent?.kill();
+    await t?.dispose();
+  });
+
+  test('two frontends and two queue workers, each placed; a queue worker killed starts again, and the frontends keep answering', async () => {
+    const client = t.superadmin;
+    const { dataset, models: [model] } = await prepare(client, [['tiny', TINY, 'TinyCentroid']]);
+    await client.createTrainJob({ app: 'apart', task: TASK, trainDatasetId: dataset.id, valDatasetId: dataset.id, modelIds: [model!.id], budget: { MODEL_TRIAL_COUNT: 1, GPU_COUNT: 0 } });
+    expect((await finished(client, 'apart')).status).toBe('STOPPED');
+
+    const job = await client.createInferenceJob('apart', -1, { FRONTEND_COUNT: 2, REPLICA_COUNT: 2 });
+    expect(job.predictor_hosts).toHaveLength(2);
+    // Started by a runner of this test's agent (other tests may run frontends on this host meanwhile).
+    const placed = (script: string) => processesOf(script).filter((pid) => {
+      try {
+        return parentCommand(pid).includes('src/worker/remote-runner.ts --admin') && parentOf(parentOf(pid)) === agent.pid;
+      } catch {
+        return false;
+      }
+    });
+    const workers = placed('src/frontend/queue-worker-main.ts');
+    expect([placed('src/frontend/main.ts').length, workers.length]).toEqual([2, 2]);
+    for (const host of job.predictor_hosts) expect((await client.predictLabelled(host, [5.1, 3.5, 1.4, 0.2])).label).toBe('setosa');
+
+    process.kill(workers[0]!, 'SIGKILL');
+    const statuses = async () => (await t.admin.store.services.ofInferenceJob(job.id)).filter((s) => s.kind === 'INFERENCE_WORKER').map((s) => s.status).sort();
+    await waitUntil('a new queue worker, ready', async () => (await statuses()).join() === 'ERRORED,RUNNING,RUNNING', 60_000);
+    const now = placed('src/frontend/queue-worker-main.ts');
+    expect([now.length, now.includes(workers[0]!)]).toEqual([2, false]);
+    for (const host of job.predictor_hosts) expect((await client.predictLabelled(host, [6.7, 3.0, 5.2, 2.3])).label).toBe('virginica');
+    expect((await client.getRunningInferenceJob('apart')).status).toBe('RUNNING');
+    await client.stopInferenceJob('apart');
+    expect(placed('src/frontend/queue-worker-main.ts')).toEqual([]);
   });
 });
