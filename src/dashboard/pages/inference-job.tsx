@@ -89,6 +89,7 @@ export function InferenceJob({ app, version }: Record<string, string>) {
           <dl class="facts">
             <dt>Status</dt><dd><Status status={job.data.status} /></dd>
             <dt>Predictor</dt><dd><code>{job.data.predictor_host ?? '—'}</code> (POST /predict with your token; KServe v2 under /v2)</dd>
+            {job.data.predictor_hosts.length > 1 && <><dt>Other frontends</dt><dd>{job.data.predictor_hosts.slice(1).map((host) => <code key={host}>{host} </code>)}</dd></>}
             <dt>Models</dt><dd>{job.data.trial_ids.length} trial{job.data.trial_ids.length === 1 ? '' : 's'}, {job.data.budget.REPLICA_COUNT} replica(s) each</dd>
             <dt>Started</dt><dd>{formatTime(job.data.datetime_started)}</dd>
             {job.data.datetime_stopped && <><dt>Stopped</dt><dd>{formatTime(job.data.datetime_stopped)}</dd></>}
