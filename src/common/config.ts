@@ -83,6 +83,8 @@ export interface KubernetesConfig {
   /** Where pods may reach the Admin and Redis when they are not pods of this namespace (an Admin outside the cluster, a managed Redis). */
   adminCidr: string | undefined;
   redisCidr: string | undefined;
+  /** The cluster's DNS domain, to name a frontend's Service fully (`<name>.<namespace>.svc.<domain>`); unset: `<name>.<namespace>.svc`, which a pod's search list completes. */
+  clusterDomain: string | undefined;
 }
 
 export const SERVICES_MODES = ['local', 'agents', 'kubernetes'] as const;
@@ -202,6 +204,15 @@ function dnsLabel(env: Env, name: string, fallback: string): string {
   return raw;
 }
 
+/** A DNS domain (RFC 1123 labels joined by dots), without the trailing dot: `cluster.local`. */
+function dnsDomain(env: Env, name: string): string | undefined {
+  const raw = text(env, name);
+  if (raw !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/.test(raw)) {
+    throw new ConfigError(`${name} must be a DNS domain (lower-case labels joined by dots, e.g. cluster.local), got ${JSON.stringify(raw)}`);
+  }
+  return raw;
+}
+
 function kubernetes(env: Env, services: ServicesMode, processUrl: string | undefined): KubernetesConfig | undefined {
   if (services !== 'kubernetes') return undefined;
   const image = text(env, 'RAFIKI_K8S_IMAGE');
@@ -221,6 +232,7 @@ function kubernetes(env: Env, services: ServicesMode, processUrl: string | undef
     adminPod: podName !== undefined && podUid !== undefined ? { name: podName, uid: podUid } : undefined,
     adminCidr: cidr(env, 'RAFIKI_K8S_ADMIN_CIDR'),
     redisCidr: cidr(env, 'RAFIKI_K8S_REDIS_CIDR'),
+    clusterDomain: dnsDomain(env, 'RAFIKI_K8S_CLUSTER_DOMAIN'),
   };
 }
 

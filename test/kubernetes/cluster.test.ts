@@ -1,13 +1,13 @@
 /**
  * The Kubernetes placer against a real cluster: runs only when KUBECONFIG is
  * set (kind works: `kind create cluster`, then KUBECONFIG=~/.kube/config).
- * It makes a namespace of its own, places pods of a small image in it
- * (RAFIKI_K8S_TEST_IMAGE, busybox by default: the pods' command here is not
- * Rafiki's runner, only the placement is under test), and deletes the
- * namespace at the end.
+ * It makes a namespace of its own, places pods, and a frontend's Deployment
+ * and Service, of a small image in it (RAFIKI_K8S_TEST_IMAGE, busybox by
+ * default: the pods' command here is not Rafiki's runner, only the placement
+ * is under test), and deletes the namespace at the end.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
-import { ApiException, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { ApiException, AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { KubernetesPlacer } from '../../src/admin/services/kubernetes/placer.ts';
 import type { Launch } from '../../src/admin/services/placement.ts';
 import { waitUntil } from '../support/wait.ts';
@@ -20,6 +20,7 @@ describe.skipIf(!configured)('on the cluster of KUBECONFIG', () => {
   const namespace = `rafiki-placer-test-${crypto.randomUUID().slice(0, 8)}`;
   const image = process.env.RAFIKI_K8S_TEST_IMAGE ?? 'busybox:1.36';
   let core: CoreV1Api;
+  let apps: AppsV1Api;
   let placer: KubernetesPlacer;
   const gone: [string, string][] = [];
 
@@ -27,6 +28,7 @@ describe.skipIf(!configured)('on the cluster of KUBECONFIG', () => {
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromDefault();
     core = kubeConfig.makeApiClient(CoreV1Api);
+    apps = kubeConfig.makeApiClient(AppsV1Api);
     await core.createNamespace({ body: { metadata: { name: namespace } } });
     placer = new KubernetesPlacer({
       namespace,
@@ -45,13 +47,15 @@ describe.skipIf(!configured)('on the cluster of KUBECONFIG', () => {
     await core?.deleteNamespace({ name: namespace }).catch(() => {});
   });
 
-  const launch = (processId: string, command: string[]): Launch => ({
+  const launch = (processId: string, command: string[], kind: Launch['spec']['kind'] = 'TRAIN_WORKER'): Launch => ({
     processId,
     command,
-    spec: { kind: 'TRAIN_WORKER', run: { script: 'src/worker/train-worker.ts' }, untrusted: true, limits: { memoryBytes: 64 << 20, processes: 16 } },
-    labels: { jobId: 'cluster-test', subJobId: 'sub', trialId: 'trial' },
+    spec: { kind, run: { script: 'src/worker/train-worker.ts' }, untrusted: kind !== 'PREDICTOR', limits: { memoryBytes: 64 << 20, processes: 16 } },
+    labels: kind === 'TRAIN_WORKER' ? { jobId: 'cluster-test', subJobId: 'sub', trialId: 'trial' } : { inferenceJobId: 'cluster-test', ...(kind === 'INFERENCE_WORKER' ? { trialId: 'trial' } : {}) },
   });
-  const podOf = (processId: string) => core.readNamespacedPod({ namespace, name: `rafiki-train-worker-${processId}` });
+  const podOf = (processId: string, kind = 'train-worker') => core.readNamespacedPod({ namespace, name: `rafiki-${kind}-${processId}` });
+  const missing = (read: Promise<unknown>) => read.then(() => false, (error) => error instanceof ApiException && error.code === 404);
+  const podsOf = async (processId: string) => (await core.listNamespacedPod({ namespace, labelSelector: `rafiki.io/process=${processId}` })).items;
 
   test('a placed pod is created, owned by its job, and deleted when removed', async () => {
     const processId = crypto.randomUUID();
@@ -61,7 +65,7 @@ describe.skipIf(!configured)('on the cluster of KUBECONFIG', () => {
     expect(pod.metadata!.ownerReferences![0]!.name).toBe('rafiki-job-cluster-test');
     await waitUntil('the pod running', async () => (await podOf(processId)).status?.phase === 'Running', 180_000, 1_000);
     await placer.remove(processId);
-    await waitUntil('the pod deleted', async () => podOf(processId).then(() => false, (error) => error instanceof ApiException && error.code === 404), 60_000, 1_000);
+    await waitUntil('the pod deleted', async () => missing(podOf(processId)), 60_000, 1_000);
     expect(gone.filter(([id]) => id === processId)).toEqual([]);
   });
 
@@ -70,6 +74,41 @@ describe.skipIf(!configured)('on the cluster of KUBECONFIG', () => {
     await placer.place(launch(processId, ['sh', '-c', 'exit 3']));
     await waitUntil('the failure reported', async () => gone.some(([id]) => id === processId), 180_000, 500);
     expect(gone.find(([id]) => id === processId)).toEqual([processId, 'exited with code 3']);
+    await placer.remove(processId);
+  });
+
+  test("an inference worker's pod carries its inference job and trial", async () => {
+    const processId = crypto.randomUUID();
+    await placer.place(launch(processId, ['sleep', '600'], 'INFERENCE_WORKER'));
+    const pod = await podOf(processId, 'inference-worker');
+    expect(pod.metadata!.labels).toMatchObject({ 'rafiki.io/kind': 'inference-worker', 'rafiki.io/job': 'cluster-test', 'rafiki.io/trial': 'trial' });
+    await waitUntil('the pod running', async () => (await podOf(processId, 'inference-worker')).status?.phase === 'Running', 180_000, 1_000);
+    await placer.remove(processId);
+    expect(gone.filter(([id]) => id === processId)).toEqual([]);
+  });
+
+  test("a frontend is a Deployment's one pod behind a Service, reached at the Service's name; removing it deletes them", async () => {
+    const processId = crypto.randomUUID();
+    const name = `rafiki-predictor-${processId}`;
+    const placed = await placer.place(launch(processId, ['sleep', '600'], 'PREDICTOR'));
+    expect(placed).toEqual({ address: `${name}.${namespace}.svc`, servicePort: 8080 });
+    const service = await core.readNamespacedService({ namespace, name });
+    expect(service.spec!.ports).toMatchObject([{ port: 8080, targetPort: 8080 }]);
+    expect(service.spec!.clusterIP).toBeTruthy();
+    await waitUntil("the Deployment's pod running", async () => (await podsOf(processId)).some((pod) => pod.status?.phase === 'Running'), 180_000, 1_000);
+    expect((await podsOf(processId)).map((pod) => pod.metadata!.labels!['rafiki.io/kind'])).toEqual(['predictor']);
+    await placer.remove(processId);
+    await waitUntil('its Deployment and Service deleted', async () =>
+      (await missing(apps.readNamespacedDeployment({ namespace, name }))) && missing(core.readNamespacedService({ namespace, name })), 60_000, 1_000);
+    await waitUntil('its pod deleted', async () => (await podsOf(processId)).length === 0, 120_000, 1_000);
+    expect(gone.filter(([id]) => id === processId)).toEqual([]);
+  });
+
+  test("a frontend whose container ends is reported gone at its first end, though its pod restarts it", async () => {
+    const processId = crypto.randomUUID();
+    await placer.place(launch(processId, ['sh', '-c', 'exit 3'], 'PREDICTOR'));
+    await waitUntil('the end reported', async () => gone.some(([id]) => id === processId), 180_000, 500);
+    expect(gone.filter(([id]) => id === processId)).toEqual([[processId, 'exited with code 3']]);
     await placer.remove(processId);
   });
 });

@@ -26,7 +26,7 @@ test('kubernetes needs the image and the address pods reach the Admin at', () =>
 test('its settings have defaults, and a bad one is named', () => {
   expect(loadConfig(cluster).kubernetes).toEqual({
     namespace: 'rafiki', image: 'registry.example.com/rafiki:1', imagePullPolicy: 'IfNotPresent', workerCpu: '1',
-    adminPod: undefined, adminCidr: undefined, redisCidr: undefined,
+    adminPod: undefined, adminCidr: undefined, redisCidr: undefined, clusterDomain: undefined,
   });
   expect(loadConfig({ ...cluster, RAFIKI_K8S_WORKER_CPU: '250m', RAFIKI_K8S_REDIS_CIDR: '10.1.2.3', RAFIKI_K8S_ADMIN_CIDR: '192.168.0.0/16' }).kubernetes)
     .toMatchObject({ workerCpu: '250m', redisCidr: '10.1.2.3/32', adminCidr: '192.168.0.0/16' });
@@ -36,6 +36,9 @@ test('its settings have defaults, and a bad one is named', () => {
   expect(() => loadConfig({ ...cluster, RAFIKI_K8S_NAMESPACE: 'Rafiki_NS' })).toThrow('RAFIKI_K8S_NAMESPACE must be a Kubernetes name');
   expect(() => loadConfig({ ...cluster, RAFIKI_K8S_REDIS_CIDR: '10.0.0.0/8,10.1.0.0/16' })).toThrow('RAFIKI_K8S_REDIS_CIDR must be one IP address or CIDR block');
   expect(() => loadConfig({ ...cluster, RAFIKI_K8S_ADMIN_POD: 'rafiki-admin-0' })).toThrow('RAFIKI_K8S_ADMIN_POD and RAFIKI_K8S_ADMIN_POD_UID must be set together');
+  expect(loadConfig({ ...cluster, RAFIKI_K8S_CLUSTER_DOMAIN: 'cluster.local' }).kubernetes?.clusterDomain).toBe('cluster.local');
+  expect(() => loadConfig({ ...cluster, RAFIKI_K8S_CLUSTER_DOMAIN: '.cluster.local' }))
+    .toThrow('RAFIKI_K8S_CLUSTER_DOMAIN must be a DNS domain (lower-case labels joined by dots, e.g. cluster.local), got ".cluster.local"');
 });
 
 test("the placer's objects follow the settings: ports from the URLs, peers by label or by address", () => {
@@ -43,6 +46,8 @@ test("the placer's objects follow the settings: ports from the URLs, peers by la
   expect(inCluster.admin).toEqual({ podLabels: { 'app.kubernetes.io/name': 'rafiki', 'app.kubernetes.io/component': 'admin' }, port: 3003 });
   expect(inCluster.redis).toEqual({ podLabels: { 'app.kubernetes.io/name': 'rafiki', 'app.kubernetes.io/component': 'redis' }, port: 6379 });
   expect(inCluster.adminPod).toEqual({ name: 'a-0', uid: 'u-1' });
+  expect(inCluster.clusterDomain).toBeUndefined();
+  expect(placerOptions(loadConfig({ ...cluster, RAFIKI_K8S_CLUSTER_DOMAIN: 'corp.internal' })).clusterDomain).toBe('corp.internal');
 
   const outside = placerOptions(loadConfig({
     ...cluster, RAFIKI_PROCESS_URL: 'https://rafiki.example.com', RAFIKI_K8S_ADMIN_CIDR: '203.0.113.7',

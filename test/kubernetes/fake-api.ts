@@ -4,7 +4,8 @@
  * read, replaced, deleted (one or by label), listed and watched (from a
  * resourceVersion), with Status errors as the server's. It keeps no
  * controllers: nothing schedules, garbage-collects or restarts; a test moves
- * pods along itself (`setPodStatus`, `deleteAsSomeoneElse`).
+ * pods along itself (`setPodStatus`, `deleteAsSomeoneElse`), or has them run
+ * on this host (local-kubelet.ts, which follows `onChange`).
  *
  * @example
  * await using api = startFakeApi();
@@ -12,7 +13,7 @@
  */
 import { KubeConfig, type V1PodStatus } from '@kubernetes/client-node';
 
-type KubernetesObject = { metadata: { name: string; namespace?: string; labels?: Record<string, string>; uid?: string; resourceVersion?: string } } & Record<string, unknown>;
+export type KubernetesObject = { metadata: { name: string; namespace?: string; labels?: Record<string, string>; uid?: string; resourceVersion?: string } } & Record<string, unknown>;
 type Event = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubernetesObject; collection: string; version: number };
 type Watcher = { collection: string; selector: string | null; send: (event: Event) => void };
 
@@ -28,6 +29,8 @@ export interface FakeApi extends AsyncDisposable {
   deleteAsSomeoneElse(collection: string, name: string): void;
   /** The next request whose method and path start so is answered with this status. */
   failNext(request: string, code: number): void;
+  /** Calls back after each change to an object, in order, as a watch of every collection would. */
+  onChange(listener: (type: Event['type'], collection: string, object: KubernetesObject) => void): void;
 }
 
 export function startFakeApi(): FakeApi {
@@ -35,6 +38,7 @@ export function startFakeApi(): FakeApi {
   const events: Event[] = [];
   const watchers = new Set<Watcher>();
   const failures: { request: string; code: number }[] = [];
+  const changeListeners: ((type: Event['type'], collection: string, object: KubernetesObject) => void)[] = [];
   const requests: string[] = [];
   let version = 1;
 
@@ -45,6 +49,7 @@ export function startFakeApi(): FakeApi {
     const event = { type, object: structuredClone(object), collection, version };
     events.push(event);
     for (const watcher of watchers) if (watcher.collection === collection && selects(watcher.selector, object)) watcher.send(event);
+    for (const listener of changeListeners) listener(type, collection, structuredClone(object));
   };
   const status = (code: number, message: string) => Response.json({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, code }, { status: code });
 
@@ -150,6 +155,9 @@ export function startFakeApi(): FakeApi {
     },
     failNext(request, code) {
       failures.push({ request, code });
+    },
+    onChange(listener) {
+      changeListeners.push(listener);
     },
     async [Symbol.asyncDispose]() {
       await server.stop(true);

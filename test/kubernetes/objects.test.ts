@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import type { V1LabelSelector, V1Pod } from '@kubernetes/client-node';
 import {
-  FRONTEND_PORT, NOBODY, checkLaunch, jobOwner, networkPolicies, processObjects, type ObjectsConfig, type Owner,
+  FRONTEND_PORT, NOBODY, checkLaunch, jobOwner, networkPolicies, processObjects, serviceAddress, type ObjectsConfig, type Owner,
 } from '../../src/admin/services/kubernetes/objects.ts';
 import type { Launch } from '../../src/admin/services/placement.ts';
 import { problems } from './validate.ts';
@@ -115,11 +115,38 @@ describe('a train worker', () => {
   });
 });
 
-test("an inference worker is a Pod labelled with its inference job", () => {
+describe('an inference worker', () => {
   const worker = pod(launch('INFERENCE_WORKER', { labels: { inferenceJobId: 'ab12', trialId: 'f00d' } }));
-  expect(problems(worker as never)).toEqual([]);
-  expect(worker.metadata!.labels).toMatchObject({ 'rafiki.io/kind': 'inference-worker', 'rafiki.io/job': 'ab12', 'rafiki.io/trial': 'f00d' });
-  expect(worker.metadata!.labels!['rafiki.io/sub-job']).toBeUndefined();
+  const labels = worker.metadata!.labels!;
+
+  test('is a valid Pod, never restarted, labelled with its inference job and trial', () => {
+    expect(problems(worker as never)).toEqual([]);
+    expect(worker.metadata!.name).toBe('rafiki-inference-worker-5d1f6a0e-3c1b-4e8e-9a61-1c2d3e4f5a6b');
+    expect(worker.spec!.restartPolicy).toBe('Never');
+    expect(labels).toEqual({
+      'app.kubernetes.io/name': 'rafiki',
+      'rafiki.io/kind': 'inference-worker',
+      'rafiki.io/job': 'ab12',
+      'rafiki.io/trial': 'f00d',
+      'rafiki.io/process': '5d1f6a0e-3c1b-4e8e-9a61-1c2d3e4f5a6b',
+    });
+  });
+
+  test('requests what its spec limits it to', () => {
+    const expected = { memory: String(2048 * MB), cpu: '1' };
+    expect(worker.spec!.containers[0]!.resources).toEqual({ requests: expected, limits: expected });
+  });
+
+  test("is selected by the inference workers' policy alone: it reaches the Admin's process port, Redis and DNS, and nothing reaches it", () => {
+    const selecting = networkPolicies(config).filter((p) => selects(p.spec!.podSelector!, labels));
+    expect(selecting.map((p) => p.metadata!.name)).toEqual(['rafiki-inference-workers']);
+    expect(selecting[0]!.spec!.egress).toEqual([
+      { to: [{ podSelector: { matchLabels: adminLabels } }], ports: [{ protocol: 'TCP', port: 3000 }] },
+      { to: [{ ipBlock: { cidr: '10.20.0.5/32' } }], ports: [{ protocol: 'TCP', port: 6380 }] },
+      expect.objectContaining({ ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }),
+    ]);
+    expect(selecting[0]!.spec!.ingress).toEqual([]);
+  });
 });
 
 describe('a frontend', () => {
@@ -142,6 +169,36 @@ describe('a frontend', () => {
     expect(selects(deployment.spec!.selector, podLabels)).toBe(true);
     expect(service.spec!.ports).toEqual([{ name: 'http', protocol: 'TCP', port: FRONTEND_PORT, targetPort: FRONTEND_PORT }]);
     expect(deployment.spec!.template.spec!.containers[0]!.ports).toEqual([{ name: 'http', containerPort: FRONTEND_PORT, protocol: 'TCP' }]);
+  });
+
+  test("is reached at its Service's DNS name, on the port the Service targets and its pod listens on", () => {
+    const address = serviceAddress('5d1f6a0e-3c1b-4e8e-9a61-1c2d3e4f5a6b', config);
+    expect(address).toBe(`${service.metadata!.name}.${service.metadata!.namespace}.svc`);
+    expect(address).toBe('rafiki-predictor-5d1f6a0e-3c1b-4e8e-9a61-1c2d3e4f5a6b.rafiki.svc');
+    expect(serviceAddress('5d1f6a0e-3c1b-4e8e-9a61-1c2d3e4f5a6b', { ...config, clusterDomain: 'cluster.local' }))
+      .toBe('rafiki-predictor-5d1f6a0e-3c1b-4e8e-9a61-1c2d3e4f5a6b.rafiki.svc.cluster.local');
+    const container = deployment.spec!.template.spec!.containers[0]!;
+    expect(service.spec!.ports![0]!.targetPort).toBe(FRONTEND_PORT);
+    expect(container.ports![0]!.containerPort).toBe(FRONTEND_PORT);
+    expect(container.readinessProbe).toEqual({ tcpSocket: { port: FRONTEND_PORT }, periodSeconds: 2 });
+    // A Service's name is a DNS label (RFC 1035): a letter first, at most 63 characters.
+    expect(service.metadata!.name).toMatch(/^[a-z][-a-z0-9]{0,61}[a-z0-9]$/);
+  });
+
+  test('its pod runs the runner with the frontend’s labels, and has no deadline: a wall-time limit is the runner’s to keep', () => {
+    const timed = launch('PREDICTOR', { labels: { inferenceJobId: 'ab12' } });
+    timed.spec.limits.wallSeconds = 60;
+    const objects = processObjects(timed, config, owner);
+    if (!('deployment' in objects)) throw new Error('expected a Deployment');
+    const template = objects.deployment.spec!.template;
+    expect(template.spec!.activeDeadlineSeconds).toBeUndefined();
+    expect(template.spec!.containers[0]!.command).toEqual(command);
+    expect(template.metadata!.labels).toEqual({
+      'app.kubernetes.io/name': 'rafiki',
+      'rafiki.io/kind': 'predictor',
+      'rafiki.io/job': 'ab12',
+      'rafiki.io/process': '5d1f6a0e-3c1b-4e8e-9a61-1c2d3e4f5a6b',
+    });
   });
 
   test('both are owned by the job and hardened like a worker', () => {

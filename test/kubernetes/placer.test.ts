@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, expect, test } from 'bun:test';
 import type { V1ConfigMap, V1Deployment, V1Pod } from '@kubernetes/client-node';
-import type { ObjectsConfig } from '../../src/admin/services/kubernetes/objects.ts';
+import { FRONTEND_PORT, type ObjectsConfig } from '../../src/admin/services/kubernetes/objects.ts';
 import { KubernetesPlacer } from '../../src/admin/services/kubernetes/placer.ts';
 import type { Launch } from '../../src/admin/services/placement.ts';
 import { waitUntil } from '../support/wait.ts';
@@ -53,7 +53,8 @@ const podName = (kind: string, n: number) => `rafiki-${kind}-${id(n)}`;
 const pods = () => api.objects('rafiki/pods') as unknown as V1Pod[];
 
 test("a worker's pod is created after the namespace's policies and its job's ConfigMap, owned by it", async () => {
-  await placer.place(launch('TRAIN_WORKER', id(1)));
+  // A pod is reached at no address of its placement's: where it connects from says where it is.
+  expect(await placer.place(launch('TRAIN_WORKER', id(1)))).toBeUndefined();
   expect(api.requests.filter((r) => r.startsWith('POST'))).toEqual([
     'POST /apis/networking.k8s.io/v1/namespaces/rafiki/networkpolicies',
     'POST /apis/networking.k8s.io/v1/namespaces/rafiki/networkpolicies',
@@ -117,8 +118,9 @@ test('a removed process is not reported gone, and removing it again is no error'
   expect(gone).toEqual([[id(2), 'exited with code 0']]);
 });
 
-test("a frontend is a Deployment and a Service, removed together; its pod's failure is its end", async () => {
-  await placer.place(launch('PREDICTOR', id(1), { inferenceJobId: JOB }));
+test("a frontend is a Deployment and a Service, reached at the Service, removed together; its pod's first failure is its end", async () => {
+  const placed = await placer.place(launch('PREDICTOR', id(1), { inferenceJobId: JOB }));
+  expect(placed).toEqual({ address: `${podName('predictor', 1)}.rafiki.svc`, servicePort: FRONTEND_PORT });
   const [deployment] = api.objects('rafiki/deployments') as unknown as V1Deployment[];
   expect(deployment!.metadata!.name).toBe(podName('predictor', 1));
   expect(api.objects('rafiki/services').map((s) => s.metadata.name)).toEqual([podName('predictor', 1)]);
@@ -129,16 +131,25 @@ test("a frontend is a Deployment and a Service, removed together; its pod's fail
     method: 'POST',
     body: JSON.stringify({ metadata: { name: `${podName('predictor', 1)}-5d9c-x7`, labels: deployment!.spec!.template.metadata!.labels }, spec: deployment!.spec!.template.spec }),
   });
-  api.setPodStatus(`${podName('predictor', 1)}-5d9c-x7`, {
-    phase: 'Running',
-    containerStatuses: [{ name: 'process', image: 'rafiki:test', imageID: '', ready: false, restartCount: 1, lastState: { terminated: { exitCode: 1 } }, state: { waiting: { reason: 'CrashLoopBackOff' } } }],
-  });
+  const frontendPod = `${podName('predictor', 1)}-5d9c-x7`;
+  const container = { name: 'process', image: 'rafiki:test', imageID: '', ready: true };
+  api.setPodStatus(frontendPod, { phase: 'Running', containerStatuses: [{ ...container, restartCount: 0, state: { running: {} } }] });
+  // Its container ended and was started again: the pod runs, but the process it ran is gone (its runner's token is used).
+  api.setPodStatus(frontendPod, { phase: 'Running', containerStatuses: [{ ...container, restartCount: 1, lastState: { terminated: { exitCode: 1 } }, state: { running: {} } }] });
   await waitUntil('the frontend reported', async () => gone.length > 0);
-  expect(gone).toEqual([[id(1), 'exited with code 1']]);
+  api.setPodStatus(frontendPod, {
+    phase: 'Running',
+    containerStatuses: [{ ...container, ready: false, restartCount: 2, lastState: { terminated: { exitCode: 1 } }, state: { waiting: { reason: 'CrashLoopBackOff' } } }],
+  });
 
   await placer.remove(id(1));
   expect(api.objects('rafiki/deployments')).toEqual([]);
   expect(api.objects('rafiki/services')).toEqual([]);
+  // Events come in order on one watch: once the next process's end is heard, the frontend's later ones were too.
+  await placer.place(launch('TRAIN_WORKER', id(2)));
+  api.deleteAsSomeoneElse('rafiki/pods', podName('train-worker', 2));
+  await waitUntil('the worker reported', async () => gone.length > 1);
+  expect(gone).toEqual([[id(1), 'exited with code 1'], [id(2), `its pod ${podName('train-worker', 2)} was deleted`]]);
 });
 
 test('a process whose objects could not all be made leaves none, and says why', async () => {

@@ -144,9 +144,12 @@ async function untilStarted<T>(process: RecordedProcess, starting: Promise<T>, n
 export class InferenceManager {
   private readonly deployments = new Map<string, Deployment>();
   private readonly workersApart: boolean;
+  /** Whether frontends and queue workers start their inference workers in bubblewrap: not in a pod, which is the sandbox (bubblewrap cannot make namespaces there). */
+  private readonly workersSandboxed: boolean;
 
   constructor(private readonly deps: InferenceDeps) {
     this.workersApart = deps.config.services !== 'local' && deps.config.redisUrl !== undefined;
+    this.workersSandboxed = deps.services.sandboxed && deps.config.services !== 'kubernetes';
   }
 
   private folder(jobId: string): string {
@@ -293,7 +296,7 @@ export class InferenceManager {
         ...(preferredPort && !process.servicePort ? { preferredPort } : {}),
         trials: trials.map((trial, i) => trialAsSeen(trial, i, process)),
         replicasPerTrial: layout.replicasPerFrontend,
-        sandbox: services.sandboxed,
+        sandbox: this.workersSandboxed,
         auth: {
           publicKey: this.deps.tokens.publicKeyPem,
           ownerId: job.userId,
@@ -336,7 +339,7 @@ export class InferenceManager {
         trial: trialAsSeen(trial, 0, process),
         redisUrl: config.redisUrl!,
         ...(config.redisToken ? { redisToken: config.redisToken } : {}),
-        sandbox: services.sandboxed,
+        sandbox: this.workersSandboxed,
         workerLimits: inferenceWorkerLimits(config),
       }), name);
       await process.ready();

@@ -1,14 +1,15 @@
 /**
  * RAFIKI_SERVICES: where the Admin's processes run. `local`: children of the
- * Admin. `agents`: train workers and query frontends (with their inference
- * workers) on the hosts that run an agent; `kubernetes`: train workers in pods;
- * either way reached over the Admin's process port. Checks and installs stay here.
+ * Admin. `agents`: train workers, query frontends and inference workers on the
+ * hosts that run an agent; `kubernetes`: the same kinds in pods (a frontend as
+ * a Deployment and a Service); either way reached over the Admin's process
+ * port. Checks and installs stay here.
  */
 import { readFileSync } from 'node:fs';
 import type { Config } from '../../common/config.ts';
 import { LocalServices } from '../../common/services/local.ts';
 import type { Sandbox } from '../../common/services/sandbox.ts';
-import type { Services } from '../../common/services/services.ts';
+import type { ProcessKind, Services } from '../../common/services/services.ts';
 import type { TokenIssuer } from '../auth/tokens.ts';
 import { placerFor, type Placer } from './placement.ts';
 import { AgentPlacer } from './remote/agent-placer.ts';
@@ -37,6 +38,11 @@ export function processPortTls(config: Pick<Config, 'tlsCert' | 'tlsKey' | 'proc
   return { cert: readFileSync(config.tlsCert, 'utf8'), key: readFileSync(config.tlsKey, 'utf8') };
 }
 
+/** The kinds placed on other hosts; checks and installs write the Admin's folders, so they stay beside it. */
+export function placedKinds(config: Pick<Config, 'services'>): readonly ProcessKind[] {
+  return config.services === 'local' ? [] : ['TRAIN_WORKER', 'PREDICTOR', 'INFERENCE_WORKER'];
+}
+
 export async function openServices(config: Config, sandbox: Sandbox, tokens: TokenIssuer): Promise<OpenServices> {
   const local = new LocalServices({ sandbox });
   if (config.services === 'local') return { services: local, close: async () => {} };
@@ -50,7 +56,7 @@ export async function openServices(config: Config, sandbox: Sandbox, tokens: Tok
   links.start();
   const placer: Placer = config.services === 'agents' ? new AgentPlacer(links) : (await placerFor(config))!;
   const services = new RemoteServices({
-    placer, links, local, kinds: config.services === 'agents' ? ['TRAIN_WORKER', 'PREDICTOR', 'INFERENCE_WORKER'] : ['TRAIN_WORKER'], startTimeoutMs: START_TIMEOUT_MS,
+    placer, links, local, kinds: placedKinds(config), startTimeoutMs: START_TIMEOUT_MS,
     // A pod is its own sandbox: bubblewrap cannot make namespaces under the restricted Pod Security Standard.
     ...(config.services === 'kubernetes' ? { sandbox: 'off' as const, placementIsolates: true } : { sandbox: config.sandbox }),
     issueToken: (claims, ttlSeconds) => tokens.issueProcess(claims, ttlSeconds),

@@ -9,7 +9,10 @@
  * What every implementation keeps:
  * - `place` resolves once the process's objects exist (not once it runs: the
  *   runner's connection to the Admin says that), and rejects, leaving nothing
- *   behind, when they could not be made;
+ *   behind, when they could not be made; it resolves with where others reach
+ *   the process when the placement fixes that (a Kubernetes Service's name and
+ *   the port behind it), and with nothing when the host it connects from is
+ *   the address (an agent's);
  * - `onGone` listeners are called at most once per process, and only for a
  *   process that `remove` was not called for: failed, evicted, deleted by
  *   someone else, or ended by itself (the Admin ignores an end it asked for);
@@ -19,8 +22,9 @@
  * @example
  * const placer = await placerFor(config);   // a KubernetesPlacer with RAFIKI_SERVICES=kubernetes; undefined for local
  * placer.onGone((processId, reason) => admin.processEnded(processId, reason));
- * await placer.place({ processId, command: ['bun', 'src/worker/remote-runner.ts', '--admin', url, '--token', token],
+ * const placed = await placer.place({ processId, command: ['bun', 'src/worker/remote-runner.ts', '--admin', url, '--token', token],
  *   spec, labels: { jobId, subJobId, trialId } });
+ * // a frontend on Kubernetes: { address: 'rafiki-predictor-<processId>.rafiki.svc', servicePort: 8080 }
  * await placer.remove(processId);
  */
 import type { Config } from '../../common/config.ts';
@@ -38,10 +42,18 @@ export interface Launch {
   gpus?: number;
 }
 
+/** Where others reach a placed process, when its placement decides it (ManagedProcess.address, servicePort). */
+export interface Placed {
+  /** A stable name for it (a Service's DNS name), rather than the address it connects from. */
+  address?: string;
+  /** The port it must listen on for `address` to reach it. */
+  servicePort?: number;
+}
+
 export interface Placer {
   readonly name: string;
-  /** Resolves once the process's objects are created. */
-  place(launch: Launch): Promise<void>;
+  /** Resolves once the process's objects are created, with where it is reached when the placement fixes that. */
+  place(launch: Launch): Promise<Placed | void>;
   /** Calls back once when the placed process failed or ended outside Rafiki's control (pod failed, evicted, deleted). */
   onGone(listener: (processId: string, reason: string) => void): void;
   /** Deletes its objects (idempotent). */

@@ -31,6 +31,8 @@ export interface ObjectsConfig {
   redis: (Peer & { port: number }) | undefined;
   /** Room for the files the runner fetches (datasets, parameters, a template and its modules) and the work folder. */
   filesBytes: number;
+  /** The cluster's DNS domain, when a frontend's Service is to be named fully (`cluster.local`). */
+  clusterDomain?: string;
 }
 
 /** An object that owns others: deleting it deletes them (Kubernetes' garbage collector). */
@@ -72,6 +74,16 @@ export function jobOwnerName(key: string): string {
 /** The name of a process's Pod, or of its Deployment and Service. */
 export function processName(kind: ProcessKind, processId: string): string {
   return `rafiki-${kindSlug(kind)}-${processId}`;
+}
+
+/**
+ * Where others reach a frontend: its Service's DNS name. Without the cluster's
+ * domain it is `<name>.<namespace>.svc`, which every pod's resolver completes
+ * from its search list, whatever the domain is.
+ */
+export function serviceAddress(processId: string, config: Pick<ObjectsConfig, 'namespace' | 'clusterDomain'>): string {
+  const name = `${processName('PREDICTOR', processId)}.${config.namespace}.svc`;
+  return config.clusterDomain ? `${name}.${config.clusterDomain}` : name;
 }
 
 /** A label value that is also a name's part (`rafiki-job-<id>`): RFC 1123's label. */
@@ -118,7 +130,18 @@ export function jobOwner(config: Pick<ObjectsConfig, 'namespace'>, key: string, 
   };
 }
 
-/** A Pod for a worker or a check; a Deployment and its Service for a frontend. */
+/**
+ * A Pod for a worker or a check; a Deployment and its Service for a frontend.
+ *
+ * A frontend's Deployment keeps one pod and its Service a name that the Admin
+ * publishes (`serviceAddress`). Its pod must restart its container (`Always`
+ * is the only policy a Deployment allows), but a restarted runner would show
+ * a token that was used already, which the Admin refuses. So a frontend's
+ * life is its first container's: the placer reports the container's first
+ * end (pod-status.ts), and the Admin ends the process as it ends a crashed
+ * one and deletes the Deployment; a frontend started again is a new process,
+ * with a Deployment and a Service of its own.
+ */
 export function processObjects(launch: Launch, config: ObjectsConfig, owner?: Owner): { pod: V1Pod } | { deployment: V1Deployment; service: V1Service } {
   checkLaunch(launch);
   const name = processName(launch.spec.kind, launch.processId);

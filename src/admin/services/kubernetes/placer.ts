@@ -1,13 +1,14 @@
 /**
- * Places Rafiki's processes as pods (objects.ts) in one namespace, watches
- * them, and says when one is gone without being removed (pod-status.ts).
- * Selected by `RAFIKI_SERVICES=kubernetes`; the cluster is KUBECONFIG's
- * current context, else ~/.kube/config, else the pod's own service account.
+ * Places Rafiki's processes as pods (objects.ts) in one namespace, a
+ * frontend as a Deployment and a Service, watches their pods, and says when
+ * one is gone without being removed (pod-status.ts). Selected by
+ * `RAFIKI_SERVICES=kubernetes`; the cluster is KUBECONFIG's current context,
+ * else ~/.kube/config, else the pod's own service account.
  *
  * @example
  * const placer = KubernetesPlacer.fromConfig(config);
  * placer.onGone((processId, reason) => …);
- * await placer.place(launch);
+ * await placer.place(launch);          // a frontend's: { address: 'rafiki-predictor-<id>.rafiki.svc', servicePort: 8080 }
  * await placer.remove(launch.processId);
  * await placer.releaseJob(jobId);     // the job's ConfigMap, and with it whatever is left of the job
  */
@@ -16,9 +17,10 @@ import {
 } from '@kubernetes/client-node';
 import type { Config } from '../../../common/config.ts';
 import type { ProcessKind } from '../../../common/services/services.ts';
-import type { Launch, Placer } from '../placement.ts';
+import type { Launch, Placed, Placer } from '../placement.ts';
 import {
-  APP, LABEL, checkLaunch, jobKey, jobOwner, jobOwnerName, networkPolicies, processName, processObjects, type ObjectsConfig, type Owner, type Peer,
+  APP, FRONTEND_PORT, LABEL, checkLaunch, jobKey, jobOwner, jobOwnerName, networkPolicies, processName, processObjects, serviceAddress,
+  type ObjectsConfig, type Owner, type Peer,
 } from './objects.ts';
 import { deletedReason, goneReason } from './pod-status.ts';
 
@@ -47,6 +49,7 @@ export function placerOptions(config: Config): KubernetesPlacerOptions {
     redis: config.redisUrl ? { ...within(k8s.redisCidr, REDIS_POD_LABELS), port: urlPort(config.redisUrl) } : undefined,
     // A train and a validation dataset at their largest, and a worker's memory's worth for parameters, a template and its modules.
     filesBytes: 2 * config.maxDatasetBytes + config.workerMemoryBytes,
+    ...(k8s.clusterDomain ? { clusterDomain: k8s.clusterDomain } : {}),
     ...(k8s.adminPod ? { adminPod: k8s.adminPod } : {}),
   };
 }
@@ -100,7 +103,8 @@ export class KubernetesPlacer implements Placer {
     this.listeners.push(listener);
   }
 
-  async place(launch: Launch): Promise<void> {
+  /** A frontend resolves with its Service's name and port: it is reached there, whichever pod runs it. */
+  async place(launch: Launch): Promise<Placed | void> {
     if (this.closed) throw new Error('the Kubernetes placer is closed');
     if (this.placed.has(launch.processId)) throw new Error(`process ${launch.processId} is placed already`);
     checkLaunch(launch);
@@ -117,10 +121,11 @@ export class KubernetesPlacer implements Placer {
       const owned = processObjects(launch, this.options, owner);
       if ('pod' in owned) {
         await this.core.createNamespacedPod({ namespace, body: owned.pod });
-      } else {
-        await this.apps.createNamespacedDeployment({ namespace, body: owned.deployment });
-        await this.core.createNamespacedService({ namespace, body: owned.service });
+        return;
       }
+      await this.apps.createNamespacedDeployment({ namespace, body: owned.deployment });
+      await this.core.createNamespacedService({ namespace, body: owned.service });
+      return { address: serviceAddress(launch.processId, this.options), servicePort: FRONTEND_PORT };
     } catch (error) {
       this.placed.delete(launch.processId);
       await this.deleteObjects(launch.processId, launch.spec.kind).catch(() => {});

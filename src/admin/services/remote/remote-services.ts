@@ -17,7 +17,7 @@ import type { SandboxMode } from '../../../common/config.ts';
 import { ipcEndpoint, Listeners, type IpcPort } from '../../../common/ipc/channel.ts';
 import type { RemoteSpec, RunnerToAdmin } from '../../../common/protocols/remote.ts';
 import { DEFAULT_STOP_GRACE_MS, type ExitInfo, type ManagedProcess, type ProcessKind, type ProcessSpec, type Services, type Usage } from '../../../common/services/services.ts';
-import type { Placer } from '../placement.ts';
+import type { Placed, Placer } from '../placement.ts';
 import type { ProcessLink, ProcessLinks } from './process-links.ts';
 
 const PROJECT_ROOT = resolve(import.meta.dir, '../../../..');
@@ -62,11 +62,11 @@ export class RemoteServices implements Services {
       const lost = new Promise<never>((_, reject) => {
         this.gone.set(processId, (reason) => reject(new Error(`it ${reason} before it connected`)));
       });
-      await placer.place({ processId, command: ['bun', 'src/worker/remote-runner.ts', '--admin', links.url, '--token', token], spec, labels: labelsOf(spec) });
+      const placed = await placer.place({ processId, command: ['bun', 'src/worker/remote-runner.ts', '--admin', links.url, '--token', token], spec, labels: labelsOf(spec) });
       link = await within(Promise.race([connected, lost]), this.options.startTimeoutMs, 'connected');
       link.send({ type: 'start', spec: this.remoteSpec(spec) });
       const started = await within(Promise.race([firstAnswer(link), lost]), this.options.startTimeoutMs, 'started');
-      const process = new RemoteProcess(spec.kind, processId, link, started, placer, (listener) => this.gone.set(processId, listener));
+      const process = new RemoteProcess(spec.kind, processId, link, started, placed || undefined, placer, (listener) => this.gone.set(processId, listener));
       // Once it has ended, nothing of it is kept: its token lets no one in any more.
       void process.wait().then(() => {
         this.gone.delete(processId);
@@ -149,6 +149,7 @@ class RemoteProcess implements ManagedProcess {
   readonly sandboxed: boolean;
   readonly pid: number | undefined;
   readonly address: string | undefined;
+  readonly servicePort: number | undefined;
   private readonly listeners = new Listeners();
   private readonly port: IpcPort;
   private last: Usage | null = { memoryBytes: 0, processes: 1, cpuSeconds: 0 };
@@ -157,15 +158,16 @@ class RemoteProcess implements ManagedProcess {
 
   constructor(
     readonly kind: ProcessKind, private readonly processId: string, private readonly link: ProcessLink,
-    started: Extract<RunnerToAdmin, { type: 'started' }>, private readonly placer: Placer,
+    started: Extract<RunnerToAdmin, { type: 'started' }>, placed: Placed | undefined, private readonly placer: Placer,
     onGone: (listener: (reason: string) => void) => void,
   ) {
     this.paths = started.paths;
     this.sandboxed = started.sandboxed;
     // Its pid means something here only on this host.
     this.pid = started.hostname === hostname() ? started.pid : undefined;
-    // Where it connected from is where others reach it; from loopback it is a process of this host.
-    this.address = /^(127\.|::1$|$)/.test(link.address) ? undefined : link.address;
+    // Where its placement says (a Service's name), else where it connected from; from loopback it is a process of this host.
+    this.address = placed?.address ?? (/^(127\.|::1$|$)/.test(link.address) ? undefined : link.address);
+    this.servicePort = placed?.servicePort;
     this.port = { send: (message) => link.send({ type: 'ipc', message: message as never }), onMessage: (listener) => this.listeners.add(listener) };
     this.exited = new Promise<ExitInfo>((resolve) => {
       let told: ExitInfo | null = null;
