@@ -5,24 +5,25 @@
  *   bun src/worker/remote-runner.ts --admin http://admin:3003 --token <token> [--ca <PEM file>]
  *
  * (`--ca`: the certificates to trust for an https:// process port, which its
- * agent passes on from its own.) It connects to the Admin's process port, is told its spec, fetches the files
- * the spec names, and starts the process on this host through the local
+ * agent passes on from its own.) It connects to the Admin's process port, is
+ * told its spec, fetches the files the spec names (a folder once per host:
+ * ./folder-cache.ts), and starts the process on this host through the local
  * services (this host's sandbox and limits); it relays the process's IPC pipe
  * over the link, reports its usage and its end, and ends with the link: if
  * the Admin goes away, so does the process.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { IpcPort } from '../common/ipc/channel.ts';
 import { decodeFrame, encodeFrame } from '../common/ipc/socket-wire.ts';
-import type { AdminToRunner, RemoteSpec, RunnerToAdmin } from '../common/protocols/remote.ts';
+import { TEMPLATE_MODULES, type AdminToRunner, type RemoteFolder, type RemoteSpec, type RunnerToAdmin } from '../common/protocols/remote.ts';
 import { chooseSandbox } from '../common/services/choose-sandbox.ts';
 import { LocalServices } from '../common/services/local.ts';
 import type { ManagedProcess } from '../common/services/services.ts';
-import { linkSdk } from '../model/sdk-link.ts';
 import { connect, get, linkFailure, readCa, type ProcessPort } from './process-port-link.ts';
+import { FolderCache } from './folder-cache.ts';
 
 const PROJECT_ROOT = resolve(import.meta.dir, '../..');
 const USAGE_EVERY_MS = 1000;
@@ -99,24 +100,54 @@ socket.addEventListener('close', (event) => {
   }
 });
 
-async function fetchFile(name: string, to: string): Promise<void> {
+async function download(name: string): Promise<Response> {
   const response = await get(admin, `/processes/files/${name}`);
-  if (!response.ok) throw new Error(`could not fetch its file ${name}: ${response.status} ${await response.text()}`);
-  await Bun.write(to, response);
+  if (!response.ok || !response.body) throw new Error(`could not fetch its file ${name}: ${response.status} ${await response.text()}`);
+  return response;
+}
+
+async function fetchFile(name: string, to: string): Promise<void> {
+  await Bun.write(to, await download(name));
+}
+
+/** A file whose imports resolve from `modules`: in a folder of its own, beside a link to them. */
+async function fetchBeside(name: string, file: string, modules: string): Promise<string> {
+  const home = join(folder, 'beside', name);
+  mkdirSync(home, { recursive: true });
+  symlinkSync(modules, join(home, 'node_modules'), 'dir');
+  await fetchFile(name, join(home, file));
+  return join(home, file);
 }
 
 async function start(spec: RemoteSpec): Promise<void> {
+  // Names become paths here: they must be plain, as the process port's routes are.
+  const odd = spec.files.find((name) => !/^[\w-]+$/.test(name));
+  if (odd !== undefined) throw new Error(`its file name ${JSON.stringify(odd)} is not a plain name`);
+  let cache: FolderCache | undefined;
+  const cached = (sent: RemoteFolder, name: string) => (cache ??= new FolderCache(join(tmpdir(), 'rafiki-folders'))).folder(sent, async () => (await download(name)).body!);
+  const folders = spec.folders ?? {};
   const files: Record<string, string> = {};
+  // Folders first: files that import from them are placed beside them.
   for (const name of spec.files) {
-    files[name] = join(folder, 'in', name);
-    mkdirSync(join(folder, 'in'), { recursive: true });
-    await fetchFile(name, files[name]!);
+    const sent = folders[name];
+    if (sent) files[name] = await cached(sent, name);
+  }
+  for (const name of spec.files) {
+    if (folders[name]) continue;
+    const modules = spec.modulesOf?.[name];
+    if (modules !== undefined) {
+      if (!folders[modules]) throw new Error(`its file ${name} imports from ${modules}, which is not one of its folders`);
+      files[name] = await fetchBeside(name, name, files[modules]!);
+    } else {
+      mkdirSync(join(folder, 'in'), { recursive: true });
+      files[name] = join(folder, 'in', name);
+      await fetchFile(name, files[name]);
+    }
   }
   let template: { file: string; nodeModules: string } | undefined;
   if (spec.template) {
-    template = { file: join(folder, 'template', 'template.ts'), nodeModules: join(folder, 'template', 'node_modules') };
-    await fetchFile('template', template.file);
-    linkSdk(template.nodeModules);
+    const nodeModules = await cached(spec.template.modules, TEMPLATE_MODULES);
+    template = { file: await fetchBeside('template', 'template.ts', nodeModules), nodeModules };
   }
   const script = resolve(PROJECT_ROOT, spec.run.script);
   if (!script.startsWith(`${PROJECT_ROOT}/`)) throw new Error(`its script ${spec.run.script} is not part of Rafiki`);

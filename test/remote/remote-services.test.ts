@@ -8,7 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import { SignJWT, importPKCS8 } from 'jose';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { Subprocess } from 'bun';
 import { TokenIssuer } from '../../src/admin/auth/tokens.ts';
 import { AgentPlacer } from '../../src/admin/services/remote/agent-placer.ts';
@@ -17,6 +19,7 @@ import { RemoteServices } from '../../src/admin/services/remote/remote-services.
 import { LocalServices } from '../../src/common/services/local.ts';
 import { unsandboxed } from '../../src/common/services/sandbox.ts';
 import { servicesSuite, spawnProbe } from '../../src/common/services/services-suite.ts';
+import { linkSdk } from '../../src/model/sdk-link.ts';
 import { ROOT } from '../support/processes.ts';
 import { TEST_KEYS } from '../support/tokens.ts';
 import { waitUntil } from '../support/wait.ts';
@@ -80,6 +83,34 @@ describe('remote services, placed by an agent on this host', () => {
     links.forget(processId);
     const agentAsProcess = await fetch(`${links.url}/agents/connect`, { headers: { authorization: `Bearer ${unexpected}` } });
     expect(agentAsProcess.status).toBe(401);
+  });
+
+  test('a folder among its files arrives whole with this host\'s link to Rafiki; a file that imports from it is placed beside it', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'rafiki-sent-folder-'));
+    try {
+      const modules = join(home, 'node_modules');
+      mkdirSync(join(modules, 'pkg'), { recursive: true });
+      mkdirSync(join(modules, '.bin'));
+      writeFileSync(join(modules, 'pkg/index.js'), 'module.exports = 42;\n');
+      symlinkSync('../pkg/index.js', join(modules, '.bin/pkg'));
+      linkSdk(modules);
+      mkdirSync(join(home, 'templates'));
+      writeFileSync(join(home, 'templates/app.ts'), 'export {};\n');
+      const { process: child, probe } = await spawnProbe(services, undefined, { files: { modules, app: join(home, 'templates/app.ts') } });
+      try {
+        // Not the Admin's folder: the runner's copy, in its host's cache.
+        expect(child.paths.modules).not.toBe(modules);
+        expect(child.paths.modules).toContain('rafiki-folders');
+        expect(await probe.read(`${child.paths.modules}/.bin/pkg`)).toEqual({ ok: true, value: 'module.exports = 42;\n' });
+        expect(realpathSync(`${child.paths.modules}/rafiki`)).toBe(realpathSync(ROOT));
+        expect(await probe.read(child.paths.app!)).toEqual({ ok: true, value: 'export {};\n' });
+        expect(await probe.read(`${dirname(child.paths.app!)}/node_modules/pkg/index.js`)).toEqual({ ok: true, value: 'module.exports = 42;\n' });
+      } finally {
+        await child.stop();
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   test("a process whose host goes away ends, saying so; the placement reports it", async () => {

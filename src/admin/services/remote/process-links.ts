@@ -10,12 +10,12 @@
  */
 import type { Server, ServerWebSocket } from 'bun';
 import { timingSafeEqual } from 'node:crypto';
-import { statSync } from 'node:fs';
 import type { ProcessClaims } from '../../../common/auth/process-tokens.ts';
 import { bearerToken } from '../../../common/auth/tokens.ts';
 import { RafikiError } from '../../../common/errors.ts';
 import { decodeFrame, encodeFrame, MAX_FRAME_BYTES } from '../../../common/ipc/socket-wire.ts';
 import type { AdminToAgent, AdminToRunner, AgentToAdmin, RunnerToAdmin } from '../../../common/protocols/remote.ts';
+import { sentFile } from './sent-files.ts';
 
 /** One end of a link: messages of one protocol, both ways. */
 export interface Link<Out, In> {
@@ -153,7 +153,7 @@ export class ProcessLinks {
     const file = /^\/processes\/files\/([\w-]+)$/.exec(path)?.[1];
     const local = file === undefined ? undefined : expected.files[file];
     if (local === undefined) throw new RafikiError('NOT_FOUND', `no file ${JSON.stringify(path)} for this process`);
-    return new Response(Bun.file(local), { headers: { 'content-length': String(statSync(local).size) } });
+    return sentFile(local);
   }
 
   private opened(socket: ServerWebSocket<SocketData>): void {

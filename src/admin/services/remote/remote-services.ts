@@ -7,18 +7,19 @@
  * own local services (its sandbox and limits), and relays the IPC pipe over
  * the link. Kinds that must run beside the Admin (checks, installs, which
  * write its folders) and specs a runner cannot be given (shared memory, a work
- * folder, a template with installed dependencies) go to the local services.
+ * folder) go to the local services.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { relative, resolve } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import type { Endpoint } from 'comlink';
 import type { SandboxMode } from '../../../common/config.ts';
 import { ipcEndpoint, Listeners, type IpcPort } from '../../../common/ipc/channel.ts';
-import type { RemoteSpec, RunnerToAdmin } from '../../../common/protocols/remote.ts';
+import { TEMPLATE_MODULES, type RemoteFolder, type RemoteSpec, type RunnerToAdmin } from '../../../common/protocols/remote.ts';
 import { DEFAULT_STOP_GRACE_MS, type ExitInfo, type ManagedProcess, type ProcessKind, type ProcessSpec, type Services, type Usage } from '../../../common/services/services.ts';
 import type { Placed, Placer } from '../placement.ts';
 import type { ProcessLink, ProcessLinks } from './process-links.ts';
+import { describeFolder } from './sent-files.ts';
 
 const PROJECT_ROOT = resolve(import.meta.dir, '../../../..');
 /** What a runner has to stop its process in, beyond the grace asked for, before its placement is removed. */
@@ -54,7 +55,8 @@ export class RemoteServices implements Services {
     if (!this.placeable(spec)) return this.options.local.spawn(spec);
     const { placer, links } = this.options;
     const processId = crypto.randomUUID();
-    const files: Record<string, string> = { ...spec.files, ...(spec.template ? { template: spec.template.file } : {}) };
+    const remote = await this.remoteSpec(spec);
+    const files: Record<string, string> = { ...spec.files, ...(spec.template ? { template: spec.template.file, [TEMPLATE_MODULES]: spec.template.nodeModules } : {}) };
     const connected = links.expect(processId, files);
     const token = await this.options.issueToken({ processId, kind: spec.kind, scope: spec.labels ?? {} }, Math.ceil(this.options.startTimeoutMs / 1000));
     let link: ProcessLink | undefined;
@@ -64,7 +66,7 @@ export class RemoteServices implements Services {
       });
       const placed = await placer.place({ processId, command: ['bun', 'src/worker/remote-runner.ts', '--admin', links.url, '--token', token], spec, labels: labelsOf(spec) });
       link = await within(Promise.race([connected, lost]), this.options.startTimeoutMs, 'connected');
-      link.send({ type: 'start', spec: this.remoteSpec(spec) });
+      link.send({ type: 'start', spec: remote });
       const started = await within(Promise.race([firstAnswer(link), lost]), this.options.startTimeoutMs, 'started');
       const process = new RemoteProcess(spec.kind, processId, link, started, placed || undefined, placer, (listener) => this.gone.set(processId, listener));
       // Once it has ended, nothing of it is kept: its token lets no one in any more.
@@ -83,20 +85,23 @@ export class RemoteServices implements Services {
   }
 
   private placeable(spec: ProcessSpec): boolean {
-    return this.options.kinds.includes(spec.kind) && 'script' in spec.run && !spec.workdir && !spec.shared && !spec.network
-      && (!spec.template || bareTemplateFolder(spec.template.nodeModules))
-      // A runner fetches files; a folder (a template's installed dependencies) is not sent yet.
-      && Object.values(spec.files ?? {}).every((path) => !statSync(path).isDirectory());
+    return this.options.kinds.includes(spec.kind) && 'script' in spec.run && !spec.workdir && !spec.shared && !spec.network;
   }
 
-  private remoteSpec(spec: ProcessSpec): RemoteSpec {
+  private async remoteSpec(spec: ProcessSpec): Promise<RemoteSpec> {
     const run = spec.run as { script: string; args?: string[] };
+    const files = spec.files ?? {};
+    const folders: Record<string, RemoteFolder> = {};
+    for (const [name, path] of Object.entries(files)) if ((await stat(path)).isDirectory()) folders[name] = await describeFolder(path);
+    const modulesOf = modulesFolders(files, Object.keys(folders));
     return {
       kind: spec.kind,
       run: { script: relative(PROJECT_ROOT, run.script), ...(run.args ? { args: run.args } : {}) },
       untrusted: spec.untrusted,
-      files: Object.keys(spec.files ?? {}),
-      template: spec.template !== undefined,
+      files: Object.keys(files),
+      ...(Object.keys(folders).length > 0 ? { folders } : {}),
+      ...(Object.keys(modulesOf).length > 0 ? { modulesOf } : {}),
+      ...(spec.template ? { template: { modules: await describeFolder(spec.template.nodeModules) } } : {}),
       ...(spec.env ? { env: spec.env } : {}),
       limits: spec.limits,
       sandbox: this.options.sandbox,
@@ -104,13 +109,20 @@ export class RemoteServices implements Services {
   }
 }
 
-/** Whether a template's `node_modules` holds only the link to Rafiki, which a runner makes beside its copy (installed dependencies are not sent yet). */
-function bareTemplateFolder(nodeModules: string): boolean {
-  try {
-    return readdirSync(nodeModules).every((name) => name === 'rafiki' || name.startsWith('.'));
-  } catch {
-    return true;
+/**
+ * Of the files, those whose imports resolve from one of the folders sent: a
+ * folder named `node_modules` in a folder that holds the file (the nearest, as
+ * Bun looks), by name.
+ */
+function modulesFolders(files: Record<string, string>, folders: string[]): Record<string, string> {
+  const homes = folders.filter((name) => basename(files[name]!) === 'node_modules').map((name) => ({ name, home: `${dirname(resolve(files[name]!))}/` }));
+  const found: Record<string, string> = {};
+  for (const [name, path] of Object.entries(files)) {
+    if (folders.includes(name)) continue;
+    const nearest = homes.filter(({ home }) => resolve(path).startsWith(home)).sort((a, b) => b.home.length - a.home.length)[0];
+    if (nearest) found[name] = nearest.name;
   }
+  return found;
 }
 
 function labelsOf(spec: ProcessSpec) {
