@@ -10,7 +10,7 @@
  * frontends, and one killed is started again while the frontends keep answering.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
-import type { Subprocess } from 'bun';
+import { RedisClient, type Subprocess } from 'bun';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -180,6 +180,10 @@ describe.skipIf(!process.env.REDIS_URL)('inference jobs placed by agents, with R
     const workers = placed('src/frontend/queue-worker-main.ts');
     expect([placed('src/frontend/main.ts').length, workers.length]).toEqual([2, 2]);
     for (const host of job.predictor_hosts) expect((await client.predictLabelled(host, [5.1, 3.5, 1.4, 0.2])).label).toBe('setosa');
+    // Every frontend and worker speaks to Redis as the job's own user, which goes with the job.
+    const redis = new RedisClient(process.env.REDIS_URL!);
+    const jobConnections = async () => String(await redis.send('CLIENT', ['LIST'])).split('\n').filter((line) => line.includes(` user=rafiki-job-${job.id} `)).length;
+    expect(await jobConnections()).toBeGreaterThanOrEqual(4);
 
     process.kill(workers[0]!, 'SIGKILL');
     const statuses = async () => (await t.admin.store.services.ofInferenceJob(job.id)).filter((s) => s.kind === 'INFERENCE_WORKER').map((s) => s.status).sort();
@@ -190,5 +194,7 @@ describe.skipIf(!process.env.REDIS_URL)('inference jobs placed by agents, with R
     expect((await client.getRunningInferenceJob('apart')).status).toBe('RUNNING');
     await client.stopInferenceJob('apart');
     expect(placed('src/frontend/queue-worker-main.ts')).toEqual([]);
+    expect([await redis.send('ACL', ['GETUSER', `rafiki-job-${job.id}`]), await jobConnections()]).toEqual([null, 0]);
+    redis.close();
   });
 });

@@ -24,6 +24,7 @@ import type { JobTransitions } from '../jobs/transitions.ts';
 import { frontendLimits, inferenceWorkerLimits } from '../services/limits.ts';
 import type { RecordedProcess, ServicesManager } from '../services/manager.ts';
 import { TemplateFiles } from '../services/template-files.ts';
+import { JobRedisUsers } from './job-redis-users.ts';
 import type { InferenceJobRecord } from '../store/inference-jobs.ts';
 import type { Store } from '../store/store.ts';
 import type { TrainJobRecord } from '../store/train-jobs.ts';
@@ -88,6 +89,8 @@ interface Member {
 /** A running job's processes by slot ("frontend:0", "worker:<trial>:<replica>"), and how often each slot was started again. */
 interface Deployment {
   job: InferenceJobRecord;
+  /** The job's own Redis address (job-redis-users.ts), when the Admin has Redis. */
+  redisUrl?: string;
   trainJob: TrainJobRecord;
   trials: DeployedTrial[];
   layout: ServingLayout;
@@ -146,8 +149,10 @@ export class InferenceManager {
   private readonly workersApart: boolean;
   /** Whether frontends and queue workers start their inference workers in bubblewrap: not in a pod, which is the sandbox (bubblewrap cannot make namespaces there). */
   private readonly workersSandboxed: boolean;
+  private readonly redisUsers: JobRedisUsers | undefined;
 
   constructor(private readonly deps: InferenceDeps) {
+    this.redisUsers = deps.config.redisUrl ? new JobRedisUsers(deps.config.redisUrl, deps.log) : undefined;
     this.workersApart = deps.config.services !== 'local' && deps.config.redisUrl !== undefined;
     this.workersSandboxed = deps.services.sandboxed && deps.config.services !== 'kubernetes';
   }
@@ -202,6 +207,7 @@ export class InferenceManager {
     this.deployments.set(job.id, deployment);
     try {
       deployment.trials = await this.trialsOf(job, trainJob);
+      if (this.redisUsers) deployment.redisUrl = await this.redisUsers.grant(job.id);
       const slots = [
         ...Array.from({ length: layout.frontends }, (_, i) => `frontend:${i}`),
         ...deployment.trials.flatMap((_, t) => Array.from({ length: layout.queueWorkersPerTrial }, (_, r) => `worker:${t}:${r}`)),
@@ -209,11 +215,12 @@ export class InferenceManager {
       const started = await Promise.allSettled(slots.map((slot) => this.launch(deployment, slot, slot === 'frontend:0' ? preferredPort : undefined)));
       const failed = started.find((result) => result.status === 'rejected');
       if (failed) throw failed.reason;
-      const predictorHosts = frontendAddresses(deployment);
-      await this.deps.transitions.inferenceJobMoved(job, { status: 'RUNNING', predictorHost: predictorHosts[0]!, predictorHosts });
-      return predictorHosts[0]!;
+      if (this.deployments.get(job.id) !== deployment) throw new Error('it was stopped while it started');
+      await this.publish(deployment);
+      return deployment.members.get('frontend:0')!.address!;
     } catch (error) {
-      await this.fail(deployment, (error as Error).message);
+      // One stopped meanwhile was recorded so by its stop.
+      if (this.deployments.get(job.id) === deployment) await this.fail(deployment, (error as Error).message);
       throw error;
     }
   }
@@ -246,6 +253,9 @@ export class InferenceManager {
     }
     deployment.restarts.set(slot, restarts + 1);
     this.deps.log.warn('a process of an inference job ended; starting it again', { inference_job_id: job.id, process: ended.name, reason });
+    const frontend = ended.address !== undefined;
+    // Meanwhile clients are sent to the frontends left, where there are some.
+    if (frontend) await this.publish(deployment);
     try {
       const lastPort = ended.address ? Number(ended.address.split(':').pop()) : undefined;
       await this.launch(deployment, slot, lastPort);
@@ -253,12 +263,15 @@ export class InferenceManager {
       await this.fail(deployment, `${ended.name} ${reason}, and could not start again: ${(error as Error).message}`);
       return;
     }
-    // A frontend started again may be reached elsewhere now (another host, another port).
-    const started = deployment.members.get(slot);
-    if (started?.address !== undefined && started.address !== ended.address) {
-      const predictorHosts = frontendAddresses(deployment);
-      await this.deps.transitions.inferenceJobMoved(job, { status: 'RUNNING', predictorHost: predictorHosts[0]!, predictorHosts });
-    }
+    // It may be reached elsewhere now (another host, another port).
+    if (frontend) await this.publish(deployment);
+  }
+
+  /** Records where the job's running frontends are, the first one first (not while none is). */
+  private async publish(deployment: Deployment): Promise<void> {
+    const predictorHosts = frontendAddresses(deployment);
+    if (predictorHosts.length === 0 || this.deployments.get(deployment.job.id) !== deployment) return;
+    await this.deps.transitions.inferenceJobMoved(deployment.job, { status: 'RUNNING', predictorHost: predictorHosts[0]!, predictorHosts });
   }
 
   /** Ends every process of the deployment and records the job ERRORED for `error`. */
@@ -267,6 +280,7 @@ export class InferenceManager {
     const members = [...deployment.members.values()];
     deployment.members.clear();
     await Promise.all(members.map((member) => member.process.stop()));
+    await this.redisUsers?.revoke(deployment.job.id);
     await this.deps.transitions.inferenceJobMoved(deployment.job, { status: 'ERRORED', error }).catch(() => {});
   }
 
@@ -304,7 +318,7 @@ export class InferenceManager {
         },
         workerLimits: inferenceWorkerLimits(config),
         ...(files['tls-cert'] ? { tls: { certPath: process.paths['tls-cert']!, keyPath: process.paths['tls-key']! } } : {}),
-        ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+        ...(deployment.redisUrl ? { redisUrl: deployment.redisUrl } : {}),
         ...(config.redisToken ? { redisToken: config.redisToken } : {}),
       };
       const { port } = await untilStarted(process, frontend.start(spec), name);
@@ -337,7 +351,7 @@ export class InferenceManager {
         jobId: job.id,
         task: trainJob.task,
         trial: trialAsSeen(trial, 0, process),
-        redisUrl: config.redisUrl!,
+        redisUrl: deployment.redisUrl!,
         ...(config.redisToken ? { redisToken: config.redisToken } : {}),
         sandbox: this.workersSandboxed,
         workerLimits: inferenceWorkerLimits(config),
@@ -400,6 +414,7 @@ export class InferenceManager {
       await drain(members.filter((m) => m.address !== undefined));
       await drain(members.filter((m) => m.address === undefined));
     }
+    await this.redisUsers?.revoke(jobId);
     await this.deps.transitions.inferenceJobMoved(job, { status: 'STOPPED' });
     rmSync(this.folder(jobId), { recursive: true, force: true });
   }
