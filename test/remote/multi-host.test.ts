@@ -22,7 +22,8 @@ import { waitUntil } from '../support/wait.ts';
 
 setDefaultTimeout(240_000);
 
-const problem = netnsProblem();
+// Host A runs a Redis server of its own, which the Admin gives to every host.
+const problem = netnsProblem() ?? (Bun.which('redis-server') ? null : 'redis-server is not installed');
 if (problem && process.env.CI) throw new Error(`the multi-host test must run in CI: ${problem}`);
 if (problem) console.warn(`skipping the multi-host test: ${problem}`);
 
