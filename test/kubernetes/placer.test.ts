@@ -5,23 +5,15 @@
  */
 import { afterEach, beforeEach, expect, test } from 'bun:test';
 import type { V1ConfigMap, V1Deployment, V1Pod } from '@kubernetes/client-node';
-import { FRONTEND_PORT, type ObjectsConfig } from '../../src/admin/services/kubernetes/objects.ts';
+import { FRONTEND_PORT } from '../../src/admin/services/kubernetes/objects.ts';
 import { KubernetesPlacer } from '../../src/admin/services/kubernetes/placer.ts';
 import type { Launch } from '../../src/admin/services/placement.ts';
 import { waitUntil } from '../support/wait.ts';
 import { startFakeApi, type FakeApi } from './fake-api.ts';
+import { testObjectsConfig } from './test-config.ts';
 import { problems } from './validate.ts';
 
-const options: ObjectsConfig & { adminPod: { name: string; uid: string } } = {
-  namespace: 'rafiki',
-  image: 'rafiki:test',
-  imagePullPolicy: 'Never',
-  cpu: '500m',
-  admin: { podLabels: { 'app.kubernetes.io/name': 'rafiki', 'app.kubernetes.io/component': 'admin' }, port: 3000 },
-  redis: { podLabels: { 'app.kubernetes.io/name': 'rafiki', 'app.kubernetes.io/component': 'redis' }, port: 6379 },
-  filesBytes: 1 << 30,
-  adminPod: { name: 'rafiki-admin-0', uid: '11111111-2222-4333-8444-555555555555' },
-};
+const options = { ...testObjectsConfig({ adminPort: 3000 }), adminPod: { name: 'rafiki-admin-0', uid: '11111111-2222-4333-8444-555555555555' } };
 const JOB = '0a0b0c0d-0000-4000-8000-00000000000a';
 
 let api: FakeApi;

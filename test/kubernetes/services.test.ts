@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from '
 import { join } from 'node:path';
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { TokenIssuer } from '../../src/admin/auth/tokens.ts';
-import { FRONTEND_PORT, type ObjectsConfig } from '../../src/admin/services/kubernetes/objects.ts';
+import { FRONTEND_PORT } from '../../src/admin/services/kubernetes/objects.ts';
 import { KubernetesPlacer } from '../../src/admin/services/kubernetes/placer.ts';
 import { placedKinds } from '../../src/admin/services/open-services.ts';
 import { ProcessLinks } from '../../src/admin/services/remote/process-links.ts';
@@ -24,6 +24,7 @@ import { ROOT } from '../support/processes.ts';
 import { TEST_KEYS } from '../support/tokens.ts';
 import { waitUntil } from '../support/wait.ts';
 import { startFakeApi, type FakeApi } from './fake-api.ts';
+import { testObjectsConfig } from './test-config.ts';
 import { startLocalKubelet, type LocalKubelet } from './local-kubelet.ts';
 
 setDefaultTimeout(60_000);
@@ -32,15 +33,7 @@ const MB = 1024 * 1024;
 const JOB = '0a0b0c0d-0000-4000-8000-00000000000b';
 const TRIAL = '0a0b0c0d-0000-4000-8000-0000000000c1';
 const PROBE = join(ROOT, 'src/common/services/fixtures/probe.ts');
-const options: ObjectsConfig = {
-  namespace: 'rafiki',
-  image: 'rafiki:test',
-  imagePullPolicy: 'Never',
-  cpu: '500m',
-  admin: { podLabels: { 'app.kubernetes.io/name': 'rafiki', 'app.kubernetes.io/component': 'admin' }, port: 3003 },
-  redis: { podLabels: { 'app.kubernetes.io/name': 'rafiki', 'app.kubernetes.io/component': 'redis' }, port: 6379 },
-  filesBytes: 1 << 30,
-};
+const options = testObjectsConfig({ adminPort: 3003 });
 
 describe('remote services placed by the Kubernetes placer, their pods run on this host', () => {
   let issuer: TokenIssuer;
