@@ -27,7 +27,6 @@ const api: QueueWorkerApi = {
   async stop() {
     await running?.stop();
   },
-  stats: () => running?.stats() ?? null,
 };
 
 exitWithParent();

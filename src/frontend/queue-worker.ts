@@ -1,10 +1,9 @@
-import type { QueueWorkerApi, QueueWorkerSpec } from '../common/protocols/frontend.ts';
+import type { QueueWorkerSpec } from '../common/protocols/frontend.ts';
 import type { Services } from '../common/services/services.ts';
 import { jobStreams } from './queue/open-store.ts';
 import { startTrialWorkers } from './trial-workers.ts';
 
 export interface RunningQueueWorker {
-  stats(): NonNullable<ReturnType<QueueWorkerApi['stats']>>;
   /** Answers the batches it took, leaves the job's consumer group and ends its inference worker. */
   stop(): Promise<void>;
 }
@@ -22,20 +21,15 @@ export interface RunningQueueWorker {
  */
 export async function startQueueWorker(spec: QueueWorkerSpec, { services }: { services: Services }): Promise<RunningQueueWorker> {
   const queue = jobStreams(spec.jobId, spec.redisUrl, spec.redisToken);
-  const batchSizes: Record<number, number> = {};
   let workers;
   try {
-    workers = await startTrialWorkers({
-      trials: [spec.trial], replicasPerTrial: 1, queue, settings: spec, services,
-      onBatch: ({ size }) => void (batchSizes[size] = (batchSizes[size] ?? 0) + 1),
-    });
+    workers = await startTrialWorkers({ trials: [spec.trial], replicasPerTrial: 1, queue, settings: spec, services });
   } catch (err) {
     await queue.close();
     throw err;
   }
   let stopping: Promise<void> | null = null;
   return {
-    stats: () => ({ batchSizes: { ...batchSizes }, retriedBatches: workers.retriedBatches, workers: workers.workers() }),
     stop() {
       stopping ??= workers.stop().then(() => queue.close());
       return stopping;

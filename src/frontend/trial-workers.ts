@@ -2,10 +2,11 @@ import { aimdPolicy, fixedPolicy, type BatchPolicy } from './batch-policy.ts';
 import { Batcher, type BatchInfo } from './batcher.ts';
 import { queryDims } from './encode.ts';
 import type { QueryQueue } from './queue/queue.ts';
-import { Replica, trialInput, type WorkerRecorder } from './replica.ts';
+import { Replica, type WorkerRecorder } from './replica.ts';
 import { trialRunner } from './trial-runner.ts';
 import type { DeployedTrial, FrontendSpec } from '../common/protocols/frontend.ts';
 import type { Services } from '../common/services/services.ts';
+import type { OnnxInputSpec } from '../model/model.ts';
 
 const PIPELINE_DEPTH = 2;
 
@@ -56,8 +57,10 @@ export async function startTrialWorkers(options: TrialWorkersOptions): Promise<T
     })));
   const all = replicas.flat();
   const stopReplicas = () => Promise.all(all.map((r) => r.stop()));
+  let inputs: (OnnxInputSpec | null)[];
   try {
-    await Promise.all(all.map((replica) => replica.start()));
+    // Every replica of a trial loads the same file: the first one's input spec is the trial's.
+    inputs = await Promise.all(replicas.map(async (set) => (await Promise.all(set.map((replica) => replica.start())))[0]!.input));
   } catch (err) {
     await stopReplicas();
     throw err;
@@ -65,7 +68,7 @@ export async function startTrialWorkers(options: TrialWorkersOptions): Promise<T
 
   let retriedBatches = 0;
   const batchers = trials.map((trial, t) => {
-    const input = trialInput(trial);
+    const input = inputs[t]!;
     return new Batcher({
       trialId: trial.trialId,
       queue,

@@ -15,32 +15,21 @@
 import type { Subprocess } from 'bun';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { decodeFrame, encodeFrame } from '../common/ipc/socket-wire.ts';
 import type { AdminToAgent, AgentToAdmin } from '../common/protocols/remote.ts';
-import { connect as connectTo, linkFailure, readCa, type ProcessPort } from './process-port-link.ts';
+import { connect as connectTo, linkFailure, processPortOfArgs } from './process-port-link.ts';
 
 const PROJECT_ROOT = resolve(import.meta.dir, '../..');
 const RUNNER = 'src/worker/remote-runner.ts';
 const RECONNECT_MS = 1000;
 const KILL_GRACE_MS = 5000;
 
-const USAGE = 'usage: bun src/worker/agent.ts --admin <the Admin\'s process address> --token <the agents\' token> [--ca <PEM file>]';
-const { values } = parseArgs({ options: { admin: { type: 'string' }, token: { type: 'string' }, ca: { type: 'string' } } });
-if (!values.admin || !values.token) {
-  console.error(USAGE);
-  process.exit(2);
-}
-let ca: string | undefined;
-try {
-  ca = values.ca === undefined ? undefined : readCa(values.ca);
-} catch (error) {
-  console.error(`agent: ${(error as Error).message}\n${USAGE}`);
-  process.exit(2);
-}
-const admin: ProcessPort = { url: values.admin.replace(/\/+$/, ''), token: values.token, ...(ca ? { ca } : {}) };
+const { port: admin, caFile } = processPortOfArgs({
+  program: 'agent',
+  usage: 'usage: bun src/worker/agent.ts --admin <the Admin\'s process address> --token <the agents\' token> [--ca <PEM file>]',
+});
 /** What the runners are given to trust: the same as this agent, as absolute paths (they start in the project root). */
-const runnerCa = values.ca === undefined ? [] : ['--ca', resolve(values.ca)];
+const runnerCa = caFile === undefined ? [] : ['--ca', resolve(caFile)];
 const extraCa = process.env.NODE_EXTRA_CA_CERTS ? { NODE_EXTRA_CA_CERTS: resolve(process.env.NODE_EXTRA_CA_CERTS) } : {};
 const children = new Map<string, Subprocess>();
 let socket: WebSocket | null = null;

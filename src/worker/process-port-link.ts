@@ -6,6 +6,7 @@
  * NODE_EXTRA_CA_CERTS) otherwise; and, when a link cannot be made, why.
  */
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 
 export interface ProcessPort {
   /** The process port's address, http(s)://host:port. */
@@ -28,6 +29,27 @@ export function readCa(file: string): string {
     throw new Error(`--ca ${file} must be a PEM file of certificates ("-----BEGIN CERTIFICATE-----"): the Admin's RAFIKI_TLS_CERT, or the CA that signed it`);
   }
   return pem;
+}
+
+/**
+ * The process port of a command line `--admin <url> --token <token> [--ca <PEM file>]`,
+ * with the `--ca` file's path as given; a command line without them, or a `--ca`
+ * that is no PEM file, ends the program with exit code 2 and its usage.
+ */
+export function processPortOfArgs({ program, usage }: { program: string; usage: string }): { port: ProcessPort; caFile?: string } {
+  const { values } = parseArgs({ options: { admin: { type: 'string' }, token: { type: 'string' }, ca: { type: 'string' } } });
+  if (!values.admin || !values.token) {
+    console.error(usage);
+    process.exit(2);
+  }
+  try {
+    const ca = values.ca === undefined ? undefined : readCa(values.ca);
+    const port: ProcessPort = { url: values.admin.replace(/\/+$/, ''), token: values.token, ...(ca ? { ca } : {}) };
+    return { port, ...(values.ca === undefined ? {} : { caFile: values.ca }) };
+  } catch (error) {
+    console.error(`${program}: ${(error as Error).message}\n${usage}`);
+    process.exit(2);
+  }
 }
 
 export function connect(port: ProcessPort, path: string): WebSocket {

@@ -15,34 +15,23 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { IpcPort } from '../common/ipc/channel.ts';
 import { decodeFrame, encodeFrame } from '../common/ipc/socket-wire.ts';
 import { TEMPLATE_MODULES, type AdminToRunner, type RemoteFolder, type RemoteSpec, type RunnerToAdmin } from '../common/protocols/remote.ts';
 import { chooseSandbox } from '../common/services/choose-sandbox.ts';
 import { LocalServices } from '../common/services/local.ts';
 import type { ManagedProcess } from '../common/services/services.ts';
-import { connect, get, linkFailure, readCa, type ProcessPort } from './process-port-link.ts';
+import { connect, get, linkFailure, processPortOfArgs } from './process-port-link.ts';
 import { FolderCache } from './folder-cache.ts';
 
 const PROJECT_ROOT = resolve(import.meta.dir, '../..');
 const USAGE_EVERY_MS = 1000;
 const START_TIMEOUT_MS = 30_000;
 
-const USAGE = 'usage: bun src/worker/remote-runner.ts --admin <the Admin\'s process address> --token <this process\'s token> [--ca <PEM file>]';
-const { values } = parseArgs({ options: { admin: { type: 'string' }, token: { type: 'string' }, ca: { type: 'string' } } });
-if (!values.admin || !values.token) {
-  console.error(USAGE);
-  process.exit(2);
-}
-let ca: string | undefined;
-try {
-  ca = values.ca === undefined ? undefined : readCa(values.ca);
-} catch (error) {
-  console.error(`remote runner: ${(error as Error).message}\n${USAGE}`);
-  process.exit(2);
-}
-const admin: ProcessPort = { url: values.admin.replace(/\/+$/, ''), token: values.token, ...(ca ? { ca } : {}) };
+const { port: admin } = processPortOfArgs({
+  program: 'remote runner',
+  usage: 'usage: bun src/worker/remote-runner.ts --admin <the Admin\'s process address> --token <this process\'s token> [--ca <PEM file>]',
+});
 const folder = mkdtempSync(join(tmpdir(), 'rafiki-remote-'));
 let child: ManagedProcess | null = null;
 /** The process's whole IPC pipe, once it runs. */

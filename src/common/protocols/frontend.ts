@@ -136,7 +136,6 @@ export interface QueueWorkerApi {
   start(spec: QueueWorkerSpec): Promise<void>;
   /** Answers the batches it took, then ends its inference worker. */
   stop(): Promise<void>;
-  stats(): Pick<FrontendStats, 'batchSizes' | 'retriedBatches' | 'workers'> | null;
 }
 
 const ServiceIdSchema = Type.String({ minLength: 1, maxLength: 64 });
